@@ -1,0 +1,71 @@
+import { Env, readBaseUrl, readInt, readPort, readString, secretOrDevDefault } from '@tessera/config';
+import { DatabaseTarget, parseDatabaseUrl } from '@tessera/database';
+import { resolve } from 'node:path';
+
+export interface TokenServiceConfig {
+  /** The issuer identifier: `iss` in every token, base of every public URL. */
+  issuer: string;
+  port: number;
+  /** Interface the public listener binds to; undefined means every interface. */
+  host?: string;
+  internalPort: number;
+  internalHost: string;
+  loginUiUrl: string;
+  database: DatabaseTarget;
+  dataDir: string;
+  keyEncryptionSecret: string;
+  internalApiSecret: string;
+  /** The bootstrap initial access token for dynamic client registration (RFC 7591 §3). */
+  initialAccessToken?: string;
+  /** Lifetimes in seconds. */
+  ttl: {
+    accessToken: number;
+    idToken: number;
+    refreshToken: number;
+    authorizationCode: number;
+    /** An unfinished sign-in (login and consent challenges). */
+    flow: number;
+    /** The SSO session when the person did not ask to be remembered, and when they did. */
+    session: number;
+    rememberedSession: number;
+    jwksCache: number;
+  };
+  /** Cookies get `Secure` when the issuer is served over https. */
+  secureCookies: boolean;
+}
+
+export const TOKEN_SERVICE_CONFIG = Symbol('TOKEN_SERVICE_CONFIG');
+
+const HOUR = 3600;
+const DAY = 24 * HOUR;
+
+/** Reads and validates the environment once; a bad value throws a ConfigError naming the variable. */
+export function loadTokenServiceConfig(env: Env, warn: (message: string) => void = () => undefined): TokenServiceConfig {
+  const issuer = readBaseUrl(env, 'ISSUER', 'http://localhost:3000');
+  const dataDir = resolve(readString(env, 'DATA_DIR', './data'));
+  const secret = (name: string) => secretOrDevDefault(env, name, dataDir, warn);
+  return {
+    issuer,
+    port: readPort(env, 'TOKEN_SERVICE_PORT', 3000),
+    host: readString(env, 'TOKEN_SERVICE_HOST'),
+    internalPort: readPort(env, 'TOKEN_SERVICE_INTERNAL_PORT', 3100),
+    internalHost: readString(env, 'TOKEN_SERVICE_INTERNAL_HOST', '127.0.0.1'),
+    loginUiUrl: readBaseUrl(env, 'LOGIN_UI_URL', 'http://localhost:3001'),
+    database: parseDatabaseUrl(env.DATABASE_URL),
+    dataDir,
+    keyEncryptionSecret: secret('KEY_ENCRYPTION_SECRET'),
+    internalApiSecret: secret('INTERNAL_API_SECRET'),
+    initialAccessToken: readString(env, 'INITIAL_ACCESS_TOKEN'),
+    ttl: {
+      accessToken: readInt(env, 'ACCESS_TOKEN_TTL', 900, { min: 60, max: DAY }),
+      idToken: readInt(env, 'ID_TOKEN_TTL', HOUR, { min: 60, max: DAY }),
+      refreshToken: readInt(env, 'REFRESH_TOKEN_TTL', 30 * DAY, { min: HOUR, max: 365 * DAY }),
+      authorizationCode: readInt(env, 'AUTHORIZATION_CODE_TTL', 60, { min: 10, max: 600 }),
+      flow: readInt(env, 'LOGIN_FLOW_TTL', 30 * 60, { min: 60, max: DAY }),
+      session: readInt(env, 'SSO_SESSION_TTL', 12 * HOUR, { min: 300, max: 30 * DAY }),
+      rememberedSession: readInt(env, 'SSO_REMEMBERED_SESSION_TTL', 30 * DAY, { min: HOUR, max: 365 * DAY }),
+      jwksCache: readInt(env, 'JWKS_MAX_AGE', 300, { min: 0, max: DAY }),
+    },
+    secureCookies: issuer.startsWith('https:'),
+  };
+}

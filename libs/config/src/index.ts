@@ -1,0 +1,3 @@
+export { ConfigError, readString, readInt, readPort, readBoolean, readBaseUrl, readSecret } from './env';
+export type { Env } from './env';
+export { secretOrDevDefault } from './dev-secrets';

@@ -1,0 +1,10 @@
+export {
+  OAuthError, InvalidRequest, InvalidClient, InvalidGrant, UnauthorizedClient, UnsupportedGrantType,
+  UnsupportedResponseType, UnsupportedTokenType, InvalidScope, AccessDenied, LoginRequired,
+  ConsentRequired, InvalidToken, InvalidClientMetadata, InvalidRedirectUri, ServerError, toOAuthError,
+} from './oauth-error';
+export type {
+  ClientSummary, LoginRequest, IdentityClaims, AcceptLoginBody, ConsentRequest, AcceptConsentBody,
+  LogoutRequest, RejectBody, RedirectResponse,
+} from './interaction';
+export { INTERNAL_API_PREFIX } from './interaction';
