@@ -4,3 +4,4 @@ export { createDataSource } from './data-source.factory';
 export type { DataSourceSpec } from './data-source.factory';
 export { runMigrationsExclusively, pendingSchemaChanges } from './migrate';
 export { epochMillis, booleanColumn } from './columns';
+export { column, nullable, primary } from './migration-columns';

@@ -1,0 +1,34 @@
+import { Body, Controller, Header, Headers, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
+import type { Request } from 'express';
+import { requiredParam } from '../authorize/params';
+import { ClientAuthenticator } from '../clients/client-authenticator';
+import { OAuthJsonFilter } from '../token/oauth-json.filter';
+import { formBody } from '../token/token.controller';
+import { TokenGrantRepository } from '../token/token-grant.repository';
+import { TokenLookup } from '../token/token-lookup';
+
+/** RFC 7009 token revocation. */
+@Controller('oauth2')
+@UseFilters(OAuthJsonFilter)
+export class RevocationController {
+  constructor(
+    private readonly clients: ClientAuthenticator,
+    private readonly tokens: TokenLookup,
+    private readonly grants: TokenGrantRepository,
+  ) {}
+
+  @Post('revoke')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  async revoke(@Req() req: Request, @Headers('authorization') authorization: string | undefined, @Body() body: unknown): Promise<void> {
+    const params = formBody(req, body);
+    const client = await this.clients.authenticate(authorization, params);
+    const token = requiredParam(params, 'token');
+    // token_type_hint is only a hint (§2.1): both kinds are looked up whatever it says.
+    const now = Date.now();
+    const found = await this.tokens.find(token, now);
+    // Revoking either token of a grant ends the whole grant (§2.1: SHOULD for refresh tokens). A token
+    // of another client, or an unknown one, is answered 200 all the same (§2.2): nothing to learn from it.
+    if (found?.grant && found.grant.clientId === client.clientId) await this.grants.revoke(found.grant.id, now);
+  }
+}

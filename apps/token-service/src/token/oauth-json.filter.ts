@@ -1,0 +1,24 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import { OAuthError, toOAuthError } from '@tessera/contracts';
+import type { Response } from 'express';
+
+/**
+ * Renders errors of the back-channel endpoints (token, revocation, introspection) as RFC 6749 §5.2
+ * JSON with `no-store`. Anything that is not an OAuthError becomes `server_error`; its detail goes
+ * to the log only.
+ */
+@Catch()
+export class OAuthJsonFilter implements ExceptionFilter {
+  private readonly logger = new Logger('OAuth');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (!(exception instanceof OAuthError)) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    const error = toOAuthError(exception);
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Pragma', 'no-cache');
+    // RFC 6749 §5.2: a 401 for invalid_client carries the scheme the client can use.
+    if (error.error === 'invalid_client') res.setHeader('WWW-Authenticate', 'Basic realm="tessera", charset="UTF-8"');
+    res.status(error.status).json(error.toJSON());
+  }
+}

@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, IsNull, Repository } from 'typeorm';
+import { newOpaqueToken } from '../crypto/opaque-token';
+import { TokenGrant } from './token-grant.entity';
+
+export type NewTokenGrant = Omit<TokenGrant, 'id' | 'revokedAt'>;
+
+@Injectable()
+export class TokenGrantRepository {
+  private readonly grants: Repository<TokenGrant>;
+
+  constructor(dataSource: DataSource) {
+    this.grants = dataSource.getRepository(TokenGrant);
+  }
+
+  async create(fields: NewTokenGrant): Promise<TokenGrant> {
+    const grant = this.grants.create({ ...fields, id: newOpaqueToken(16), revokedAt: null });
+    await this.grants.insert(grant);
+    return grant;
+  }
+
+  findActive(id: string): Promise<TokenGrant | null> {
+    return this.grants.findOneBy({ id, revokedAt: IsNull() });
+  }
+
+  /** Ends every token of the family. */
+  async revoke(id: string, now: number): Promise<void> {
+    await this.grants.update({ id, revokedAt: IsNull() }, { revokedAt: now });
+  }
+}

@@ -1,0 +1,101 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { claimsForScope } from '../claims/claims.rule';
+import { joinScope } from '../authorize/scope.rule';
+import { Client } from '../clients/client.entity';
+import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
+import { newOpaqueToken } from '../crypto/opaque-token';
+import { SigningKeys } from '../keys/signing-keys.service';
+import { RefreshTokenRepository } from './refresh-token.repository';
+import { TokenGrant } from './token-grant.entity';
+
+/** RFC 6749 §5.1 */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  id_token?: string;
+  refresh_token?: string;
+}
+
+export const ACCESS_TOKEN_TYP = 'at+jwt';
+export const ID_TOKEN_TYP = 'JWT';
+
+/** Mints the tokens of a response; decides nothing about whether they may be issued. */
+@Injectable()
+export class TokenIssuer {
+  constructor(
+    @Inject(TOKEN_SERVICE_CONFIG) private readonly config: TokenServiceConfig,
+    private readonly keys: SigningKeys,
+    private readonly refreshTokens: RefreshTokenRepository,
+  ) {}
+
+  /**
+   * Tokens for a person's grant. `scope` is what this response carries (narrowed on refresh);
+   * the refresh token keeps the grant's full scope (RFC 6749 §6).
+   */
+  async forGrant(grant: TokenGrant, client: Client, scope: string[], options: { nonce?: string | null; now: number }): Promise<TokenResponse> {
+    const now = Math.floor(options.now / 1000);
+    const accessToken = await this.keys.sign({
+      iss: this.config.issuer,
+      sub: grant.subject,
+      aud: client.clientId,
+      client_id: client.clientId,
+      scope: joinScope(scope),
+      auth_time: Math.floor(grant.authTime / 1000),
+      gid: grant.id,
+      jti: newOpaqueToken(16),
+      iat: now,
+      exp: now + this.config.ttl.accessToken,
+    }, ACCESS_TOKEN_TYP);
+    const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.ttl.accessToken, scope: joinScope(scope) };
+    if (scope.includes('openid')) {
+      response.id_token = await this.keys.sign({
+        iss: this.config.issuer,
+        sub: grant.subject,
+        aud: client.clientId,
+        exp: now + this.config.ttl.idToken,
+        iat: now,
+        auth_time: Math.floor(grant.authTime / 1000),
+        ...(options.nonce ? { nonce: options.nonce } : {}),
+        sid: grant.sessionId,
+        amr: grant.amr,
+        at_hash: halfHash(accessToken),
+        ...claimsForScope(grant.claims, scope),
+      }, ID_TOKEN_TYP);
+    }
+    if (grant.scope.split(' ').includes('offline_access') && client.grantTypes.includes('refresh_token')) {
+      response.refresh_token = await this.refreshTokens.issue({
+        grantId: grant.id,
+        clientId: client.clientId,
+        scope: grant.scope,
+        createdAt: options.now,
+        expiresAt: options.now + this.config.ttl.refreshToken * 1000,
+      });
+    }
+    return response;
+  }
+
+  /** A client acting on its own behalf: an access token only (RFC 6749 §4.4.3: no refresh token). */
+  async forClient(client: Client, scope: string[], nowMs: number): Promise<TokenResponse> {
+    const now = Math.floor(nowMs / 1000);
+    const accessToken = await this.keys.sign({
+      iss: this.config.issuer,
+      sub: client.clientId,
+      aud: client.clientId,
+      client_id: client.clientId,
+      scope: joinScope(scope),
+      jti: newOpaqueToken(16),
+      iat: now,
+      exp: now + this.config.ttl.accessToken,
+    }, ACCESS_TOKEN_TYP);
+    return { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.ttl.accessToken, scope: joinScope(scope) };
+  }
+}
+
+/** at_hash: base64url of the left half of SHA-256 of the access token (OIDC Core §3.1.3.6, RS256). */
+function halfHash(token: string): string {
+  const digest = createHash('sha256').update(token, 'ascii').digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}
