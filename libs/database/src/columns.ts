@@ -10,8 +10,15 @@ export const epochMillis: ValueTransformer = {
   from: (value: unknown) => (value === null || value === undefined ? value : Number(value)),
 };
 
-/** Booleans come back from MySQL as 0/1. */
-export const booleanColumn: ValueTransformer = {
-  to: (value: boolean | null | undefined) => value,
-  from: (value: unknown) => (value === null || value === undefined ? value : Boolean(Number(value))),
-};
+/**
+ * Spread into a boolean column's options. MySQL stores booleans as tinyint(1) and hands back 0/1;
+ * the explicit width keeps MariaDB's schema comparison from seeing tinyint vs tinyint(1) as drift.
+ */
+export const booleanColumn = {
+  type: 'boolean',
+  width: 1,
+  transformer: {
+    to: (value: boolean | null | undefined) => value,
+    from: (value: unknown) => (value === null || value === undefined ? value : Boolean(Number(value))),
+  } satisfies ValueTransformer,
+} as const;

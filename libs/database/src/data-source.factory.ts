@@ -38,7 +38,7 @@ export function createDataSource(spec: DataSourceSpec): DataSource {
   } else {
     options = {
       ...common,
-      type: 'mysql',
+      type: target.flavour ?? 'mysql',
       host: target.host,
       port: target.port,
       username: target.username,

@@ -2,7 +2,11 @@ import { isAbsolute, resolve } from 'node:path';
 
 export type DatabaseTarget =
   | { kind: 'sqlite'; path: string }
-  | { kind: 'mysql'; host: string; port: number; username: string; password: string; database: string };
+  | {
+      kind: 'mysql'; host: string; port: number; username: string; password: string; database: string;
+      /** The server's kind when known: `mariadb://` says so, otherwise it is asked at connect time. */
+      flavour?: 'mysql' | 'mariadb';
+    };
 
 export const DEFAULT_SQLITE_PATH = './data/tessera.sqlite';
 
@@ -36,5 +40,6 @@ export function parseDatabaseUrl(value: string | undefined, cwd = process.cwd())
     username: decodeURIComponent(parsed.username || 'root'),
     password: decodeURIComponent(parsed.password),
     database,
+    ...(parsed.protocol === 'mariadb:' ? { flavour: 'mariadb' as const } : {}),
   };
 }

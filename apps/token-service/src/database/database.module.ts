@@ -1,20 +1,20 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { createDataSource, runMigrationsExclusively } from '@tessera/database';
+import { openMigratedDataSource } from '@tessera/database';
 import { DataSource } from 'typeorm';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
-import { TOKEN_SERVICE_ENTITIES, TOKEN_SERVICE_MIGRATIONS, TOKEN_SERVICE_MIGRATIONS_TABLE } from './schema';
+import {
+  TOKEN_SERVICE_ENTITIES, TOKEN_SERVICE_MIGRATION_LOCK, TOKEN_SERVICE_MIGRATIONS, TOKEN_SERVICE_MIGRATIONS_TABLE,
+} from './schema';
 
 /** Opens the database and brings its schema up to date before any request is served. */
-export async function openTokenServiceDatabase(config: TokenServiceConfig): Promise<DataSource> {
-  const dataSource = createDataSource({
+export function openTokenServiceDatabase(config: Pick<TokenServiceConfig, 'database'>): Promise<DataSource> {
+  return openMigratedDataSource({
     target: config.database,
     entities: TOKEN_SERVICE_ENTITIES,
     migrations: TOKEN_SERVICE_MIGRATIONS,
     migrationsTableName: TOKEN_SERVICE_MIGRATIONS_TABLE,
+    lockName: TOKEN_SERVICE_MIGRATION_LOCK,
   });
-  await dataSource.initialize();
-  await runMigrationsExclusively(dataSource, 'tessera_token_service_migrations');
-  return dataSource;
 }
 
 @Global()

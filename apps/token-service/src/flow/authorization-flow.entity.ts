@@ -80,7 +80,7 @@ export class AuthorizationFlow {
   @Column({ type: 'simple-json', nullable: true })
   claims!: ClaimSet | null;
 
-  @Column({ type: 'boolean', nullable: true, transformer: booleanColumn })
+  @Column({ nullable: true, ...booleanColumn })
   remember!: boolean | null;
 
   @Column({ name: 'session_id', type: 'varchar', length: 64, nullable: true })
@@ -89,7 +89,7 @@ export class AuthorizationFlow {
   @Column({ name: 'granted_scope', type: 'varchar', length: 1000, nullable: true })
   grantedScope!: string | null;
 
-  @Column({ name: 'remember_consent', type: 'boolean', nullable: true, transformer: booleanColumn })
+  @Column({ name: 'remember_consent', nullable: true, ...booleanColumn })
   rememberConsent!: boolean | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })

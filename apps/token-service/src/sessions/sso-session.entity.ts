@@ -28,7 +28,7 @@ export class SsoSession {
   @Column({ type: 'simple-json' })
   claims!: ClaimSet;
 
-  @Column({ type: 'boolean', transformer: booleanColumn })
+  @Column({ ...booleanColumn })
   remember!: boolean;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
