@@ -1,0 +1,45 @@
+import { booleanColumn, epochMillis } from '@tessera/database';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+@Entity('users')
+@Index('UQ_users_username_key', ['usernameKey'], { unique: true })
+@Index('UQ_users_email_key', ['emailKey'], { unique: true })
+export class UserEntity {
+  /** The `sub` claim: a UUID, never reassigned. */
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  /** As the person typed it, for display. */
+  @Column({ type: 'varchar', length: 190 })
+  username!: string;
+
+  @Column({ name: 'username_key', type: 'varchar', length: 190 })
+  usernameKey!: string;
+
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email!: string | null;
+
+  @Column({ name: 'email_key', type: 'varchar', length: 254, nullable: true })
+  emailKey!: string | null;
+
+  @Column({ name: 'email_verified', ...booleanColumn })
+  emailVerified!: boolean;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  name!: string | null;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 255 })
+  passwordHash!: string;
+
+  @Column({ type: 'simple-json' })
+  roles!: string[];
+
+  @Column({ ...booleanColumn })
+  disabled!: boolean;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
+  createdAt!: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: epochMillis })
+  updatedAt!: number;
+}

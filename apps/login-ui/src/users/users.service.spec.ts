@@ -1,0 +1,120 @@
+import { pendingSchemaChanges, parseDatabaseUrl } from '@tessera/database';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { testDatabaseUrl } from '../../../../test/support/test-database';
+import { openLoginUiDatabase } from '../database/database.module';
+import { PasswordHasher } from './password-hasher';
+import { UserEntity } from './user.entity';
+import { UserRepository } from './user.repository';
+import { InvalidUserInput, UserAlreadyExists, Users } from './users.service';
+
+// The argon2 module object itself, so that a spy sees the calls PasswordHasher makes.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const argon2 = require('@node-rs/argon2') as typeof import('@node-rs/argon2');
+
+describe('Users on a real database', () => {
+  let tmp: string;
+  let dataSource: DataSource;
+  let users: Users;
+  // The database may be shared (MariaDB in CI): every test uses names of its own.
+  const unique = () => `u${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'tessera-users-'));
+    dataSource = await openLoginUiDatabase({ database: parseDatabaseUrl(testDatabaseUrl(tmp)) });
+    users = new Users(new UserRepository(dataSource), new PasswordHasher());
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('has migrations that match the entities exactly', async () => {
+    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
+  });
+
+  it('creates a user with a UUID subject and an argon2id hash', async () => {
+    const username = unique();
+    const user = await users.create({ username, password: 'correct horse', email: `${username}@Example.com`, name: 'Ada', roles: ['admin'] });
+    expect(user).toMatchObject({ username, email: `${username}@Example.com`, name: 'Ada', roles: ['admin'], emailVerified: false });
+    expect(user.id).toMatch(/^[0-9a-f-]{36}$/);
+    const row = await dataSource.getRepository(UserEntity).findOneByOrFail({ id: user.id });
+    expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(row.emailKey).toBe(`${username}@example.com`);
+  });
+
+  it('refuses a username that differs only by case or lookalike letters', async () => {
+    const username = unique();
+    await users.create({ username, password: 'correct horse' });
+    await expect(users.create({ username: username.toUpperCase(), password: 'correct horse' })).rejects.toThrow(UserAlreadyExists);
+    const fullwidth = [...username].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('');
+    await expect(users.create({ username: fullwidth, password: 'correct horse' })).rejects.toThrow(UserAlreadyExists);
+  });
+
+  it('refuses an email address that is taken', async () => {
+    const email = `${unique()}@example.com`;
+    await users.create({ username: unique(), password: 'correct horse', email });
+    await expect(users.create({ username: unique(), password: 'correct horse', email: email.toUpperCase() })).rejects.toThrow(/email/);
+  });
+
+  it('lets the unique index decide when two writers race for one name', async () => {
+    const username = unique();
+    const results = await Promise.allSettled([1, 2, 3].map(() => users.create({ username, password: 'correct horse' })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(UserAlreadyExists);
+  });
+
+  it.each([
+    [{ password: 'short' }, /8 to 1024/],
+    [{ password: 'x'.repeat(1025) }, /8 to 1024/],
+    [{ username: '  ' }, /empty/],
+    [{ username: 'a@b' }, /may not contain @/],
+    [{ email: 'not-an-email' }, /email/],
+  ])('refuses %p', async (override, message) => {
+    await expect(users.create({ username: unique(), password: 'correct horse', ...override })).rejects.toThrow(InvalidUserInput);
+    await expect(users.create({ username: unique(), password: 'correct horse', ...override })).rejects.toThrow(message);
+  });
+
+  describe('verifyCredentials', () => {
+    let username: string;
+    let email: string;
+
+    beforeAll(async () => {
+      username = unique();
+      email = `${username}@example.com`;
+      await users.create({ username, password: 'correct horse', email });
+    });
+
+    it('answers the user for the right password, by username in any case or by email', async () => {
+      expect((await users.verifyCredentials(username, 'correct horse'))?.username).toBe(username);
+      expect((await users.verifyCredentials(username.toUpperCase(), 'correct horse'))?.username).toBe(username);
+      expect((await users.verifyCredentials(email, 'correct horse'))?.email).toBe(email);
+    });
+
+    it('answers null for a wrong password', async () => {
+      expect(await users.verifyCredentials(username, 'Correct horse')).toBeNull();
+    });
+
+    it('answers null for an unknown user, after the same argon2 verification', async () => {
+      const verify = jest.spyOn(argon2, 'verify');
+      expect(await users.verifyCredentials(unique(), 'correct horse')).toBeNull();
+      expect(verify).toHaveBeenCalledTimes(1);
+      expect(verify.mock.calls[0][0]).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    });
+
+    it('answers null for a disabled user, after the same argon2 verification', async () => {
+      const other = unique();
+      const user = await users.create({ username: other, password: 'correct horse' });
+      await dataSource.getRepository(UserEntity).update({ id: user.id }, { disabled: true });
+      const verify = jest.spyOn(argon2, 'verify');
+      expect(await users.verifyCredentials(other, 'correct horse')).toBeNull();
+      expect(verify).toHaveBeenCalledTimes(1);
+    });
+  });
+});
