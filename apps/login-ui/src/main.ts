@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { stopOnSignals } from '@tessera/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import express from 'express';
@@ -62,9 +63,7 @@ async function main(): Promise<void> {
   const config = loadLoginUiConfig(process.env, (m) => logger.warn(m, 'Config'));
   const running = await startLoginUi(config, logger);
   logger.log(`login UI: ${config.publicUrl} (port ${running.port}), token service at ${config.tokenServiceInternalUrl}`, 'Bootstrap');
-  const stop = () => void running.close().then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignals(() => running.close());
 }
 
 if (require.main === module) {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { stopOnSignals } from '@tessera/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import express from 'express';
@@ -70,9 +71,7 @@ async function main(): Promise<void> {
   const config = loadTokenServiceConfig(process.env, (m) => logger.warn(m, 'Config'));
   const running = await startTokenService(config, logger);
   logger.log(`token service: issuer ${config.issuer}, internal API on ${config.internalHost}:${running.internalPort}`, 'Bootstrap');
-  const stop = () => void running.close().then(() => process.exit(0));
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  stopOnSignals(() => running.close());
 }
 
 if (require.main === module) {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { isSharedDatabase, testDatabaseUrl } from '../../../../test/support/test-database';
+import { emptyDatabaseUrl } from '../../../../test/support/test-database';
 import { LoginUiConfig } from '../config/login-ui.config';
 import { openLoginUiDatabase } from '../database/database.module';
 import { AdminBootstrap } from './admin-bootstrap';
@@ -12,23 +12,24 @@ import { PasswordHasher } from './password-hasher';
 import { UserRepository } from './user.repository';
 import { Users } from './users.service';
 
-// Needs an empty directory, which a shared database (MariaDB in CI) is not.
-const describeOnOwnDatabase = isSharedDatabase() ? describe.skip : describe;
-
-describeOnOwnDatabase('AdminBootstrap', () => {
+// Needs an empty directory, so it gets a database of its own (also on MariaDB in CI).
+describe('AdminBootstrap', () => {
   let tmp: string;
+  let database: { url: string; drop(): Promise<void> };
   let dataSource: DataSource;
   let users: Users;
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
     tmp = mkdtempSync(join(tmpdir(), 'tessera-admin-'));
-    dataSource = await openLoginUiDatabase({ database: parseDatabaseUrl(testDatabaseUrl(tmp)) });
+    database = await emptyDatabaseUrl(tmp);
+    dataSource = await openLoginUiDatabase({ database: parseDatabaseUrl(database.url) });
     users = new Users(new UserRepository(dataSource), new PasswordHasher());
   });
 
   afterAll(async () => {
     await dataSource?.destroy();
+    await database?.drop();
     rmSync(tmp, { recursive: true, force: true });
   });
 
