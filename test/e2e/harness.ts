@@ -1,0 +1,175 @@
+/**
+ * Boots the whole provider in-process for an end-to-end suite: the token service (public and
+ * internal listener) and the login UI, each on a free port, on a fresh SQLite file (or the shared
+ * MySQL/MariaDB database when DATABASE_URL names one), configured through their real config loaders
+ * from an explicit environment, never from the developer's own.
+ */
+import type { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as oidc from 'openid-client';
+import { loadLoginUiConfig } from '../../apps/login-ui/src/config/login-ui.config';
+import { startLoginUi } from '../../apps/login-ui/src/main';
+import { Users } from '../../apps/login-ui/src/users/users.service';
+import { loadTokenServiceConfig } from '../../apps/token-service/src/config/token-service.config';
+import { startTokenService } from '../../apps/token-service/src/main';
+import { sharedDatabaseUrl, stableSecretFor, testDatabaseUrl } from '../support/test-database';
+
+export interface TestUser {
+  username: string;
+  password: string;
+  email: string;
+  name: string;
+}
+
+export interface RegisteredClient {
+  /** openid-client's configuration for this client, authenticating as it registered. */
+  config: oidc.Configuration;
+  clientId: string;
+  clientSecret?: string;
+  /** The client metadata as the registration endpoint returned it (RFC 7591 §3.2.1). */
+  metadata: oidc.ClientMetadata;
+}
+
+export interface Provider {
+  issuer: string;
+  loginUiUrl: string;
+  /** Base URL of the token service's internal listener (the login/consent provider API). */
+  internalUrl: string;
+  internalApiSecret: string;
+  initialAccessToken: string;
+  /** The environment both apps were configured from. */
+  env: Record<string, string>;
+  tokenServiceApp: INestApplication;
+  loginUiApp: INestApplication;
+  /** Origins that belong to the provider: a browser that leaves them has left for a partner. */
+  origins: string[];
+  createUser(overrides?: Partial<TestUser>): Promise<TestUser>;
+  registerClient(metadata: Partial<oidc.ClientMetadata>, options?: { auth?: 'basic' | 'post' | 'none' }): Promise<RegisteredClient>;
+  /** openid-client's discovery of this issuer, without a client of its own. */
+  serverMetadata(): Promise<oidc.ServerMetadata>;
+  close(): Promise<void>;
+}
+
+const insecure = { execute: [oidc.allowInsecureRequests] };
+
+/** A port nobody listens on right now: bind to 0, read the port, let it go. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A random name safe in usernames, client names and e-mail local parts. */
+export function randomName(prefix: string): string {
+  return `${prefix}${randomBytes(6).toString('hex')}`;
+}
+
+/** A 43-character random secret (32 bytes, base64url), like the ones an operator would generate. */
+function randomSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export async function startProvider(extraEnv: Record<string, string> = {}): Promise<Provider> {
+  const tmp = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
+  const [publicPort, internalPort, loginUiPort] = [await freePort(), await freePort(), await freePort()];
+  const issuer = `http://127.0.0.1:${publicPort}`;
+  const loginUiUrl = `http://127.0.0.1:${loginUiPort}`;
+  const internalUrl = `http://127.0.0.1:${internalPort}`;
+  const databaseUrl = testDatabaseUrl(tmp);
+  const shared = sharedDatabaseUrl();
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    ISSUER: issuer,
+    TOKEN_SERVICE_HOST: '127.0.0.1',
+    TOKEN_SERVICE_PORT: String(publicPort),
+    TOKEN_SERVICE_INTERNAL_HOST: '127.0.0.1',
+    TOKEN_SERVICE_INTERNAL_PORT: String(internalPort),
+    TOKEN_SERVICE_INTERNAL_URL: internalUrl,
+    LOGIN_UI_URL: loginUiUrl,
+    LOGIN_UI_HOST: '127.0.0.1',
+    LOGIN_UI_PORT: String(loginUiPort),
+    DATA_DIR: tmp,
+    DATABASE_URL: databaseUrl,
+    // Signing keys are stored encrypted under this secret: on a shared database every run must use
+    // the same one, or it could not read the keys an earlier run left there.
+    KEY_ENCRYPTION_SECRET: shared ? stableSecretFor(shared, 'KEY_ENCRYPTION_SECRET') : randomSecret(),
+    INTERNAL_API_SECRET: randomSecret(),
+    LOGIN_UI_SECRET: randomSecret(),
+    INITIAL_ACCESS_TOKEN: randomSecret(),
+    ...extraEnv,
+  };
+
+  const tokenService = await startTokenService(loadTokenServiceConfig(env), false);
+  let loginUi: Awaited<ReturnType<typeof startLoginUi>>;
+  try {
+    loginUi = await startLoginUi(loadLoginUiConfig(env, () => undefined), false);
+  } catch (err) {
+    await tokenService.close();
+    throw err;
+  }
+
+  const createUser = async (overrides: Partial<TestUser> = {}): Promise<TestUser> => {
+    const username = overrides.username ?? randomName('user');
+    const user: TestUser = {
+      username,
+      password: overrides.password ?? `Corr3ct-Horse-${randomBytes(6).toString('hex')}`,
+      email: overrides.email ?? `${username}@example.com`,
+      name: overrides.name ?? `Test ${username}`,
+    };
+    // The login UI's own user directory, on the app's DataSource: what `npm run cli -- users:create` does.
+    await loginUi.app.get(Users).create({ username: user.username, password: user.password, email: user.email, name: user.name });
+    return user;
+  };
+
+  const registerClient = async (
+    metadata: Partial<oidc.ClientMetadata>,
+    options: { auth?: 'basic' | 'post' | 'none' } = {},
+  ): Promise<RegisteredClient> => {
+    const auth = options.auth ?? (metadata.token_endpoint_auth_method === 'none' ? 'none' : 'basic');
+    const registered = await oidc.dynamicClientRegistration(new URL(issuer), {
+      client_name: randomName('client'),
+      token_endpoint_auth_method: auth === 'post' ? 'client_secret_post' : auth === 'none' ? 'none' : 'client_secret_basic',
+      ...metadata,
+    }, undefined, { initialAccessToken: env.INITIAL_ACCESS_TOKEN, ...insecure });
+    const client = registered.clientMetadata();
+    const secret = typeof client.client_secret === 'string' ? client.client_secret : undefined;
+    const clientAuth = auth === 'none' ? oidc.None()
+      : auth === 'post' ? oidc.ClientSecretPost(secret)
+      : oidc.ClientSecretBasic(secret);
+    const config = new oidc.Configuration(registered.serverMetadata(), client.client_id, client, clientAuth);
+    oidc.allowInsecureRequests(config);
+    return { config, clientId: client.client_id, clientSecret: secret, metadata: client };
+  };
+
+  return {
+    issuer,
+    loginUiUrl,
+    internalUrl,
+    internalApiSecret: env.INTERNAL_API_SECRET,
+    initialAccessToken: env.INITIAL_ACCESS_TOKEN,
+    env,
+    tokenServiceApp: tokenService.app,
+    loginUiApp: loginUi.app,
+    origins: [new URL(issuer).origin, new URL(loginUiUrl).origin],
+    createUser,
+    registerClient,
+    async serverMetadata() {
+      return (await oidc.discovery(new URL(issuer), 'unused', undefined, undefined, insecure)).serverMetadata();
+    },
+    async close() {
+      await Promise.allSettled([loginUi.close(), tokenService.close()]);
+      await rm(tmp, { recursive: true, force: true });
+    },
+  };
+}
