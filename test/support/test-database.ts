@@ -6,8 +6,7 @@
  * a test on it must create its own users and clients under random names and never assume a table
  * is empty.
  */
-import { createConnection } from 'mysql2/promise';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 
 /** The configured MySQL/MariaDB URL, or undefined when tests run on SQLite. */
@@ -35,24 +34,3 @@ export function stableSecretFor(databaseUrl: string, purpose: string): string {
   return createHash('sha256').update(`tessera-test:${purpose}:${databaseUrl}`).digest('base64url');
 }
 
-/**
- * A database of the test's own, for tests that need an empty one: a fresh SQLite file, or on
- * MySQL/MariaDB a new database beside the shared one (the CI user may create `tessera%` databases),
- * dropped again by `drop()`.
- */
-export async function emptyDatabaseUrl(tmpDir: string, env: NodeJS.ProcessEnv = process.env): Promise<{ url: string; drop(): Promise<void> }> {
-  const shared = sharedDatabaseUrl(env);
-  if (!shared) return { url: `sqlite:${join(tmpDir, 'tessera.sqlite')}`, drop: async () => undefined };
-  const url = new URL(shared);
-  const name = `${url.pathname.slice(1)}_scratch_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const connection = await createConnection({
-      host: url.hostname, port: Number(url.port || 3306),
-      user: decodeURIComponent(url.username), password: decodeURIComponent(url.password),
-    });
-    try { await connection.query(sql); } finally { await connection.end(); }
-  };
-  await admin(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS \`${name}\``) };
-}

@@ -8,6 +8,7 @@ import express from 'express';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { loadTokenServiceConfig, TokenServiceConfig } from './config/token-service.config';
+import { bodyErrorsAsOAuthJson } from './http/body-errors';
 import { listenerBoundary, ListenerName, markListener } from './http/listeners';
 import { TokenServiceModule } from './token-service.module';
 
@@ -34,6 +35,8 @@ export async function startTokenService(
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }));
   app.use(express.json({ limit: '64kb' }));
   app.use(cookieParser());
+  // Right after the parsers: their errors reach the next error handler, which must be ours, not Nest's.
+  app.use(bodyErrorsAsOAuthJson);
   await app.init();
 
   const handler = app.getHttpAdapter().getInstance() as express.Express;

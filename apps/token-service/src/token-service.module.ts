@@ -1,6 +1,36 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from './config/token-service.config';
+import { ClientAuthenticator } from './clients/client-authenticator';
+import { ClientRepository } from './clients/client.repository';
+import { Clients } from './clients/clients.service';
 import { DatabaseModule } from './database/database.module';
+import { DiscoveryController } from './discovery/discovery.controller';
+import { JwksController } from './keys/jwks.controller';
+import { SigningKeys } from './keys/signing-keys.service';
+import { RegistrationController } from './registration/registration.controller';
+
+import { AuthorizeController } from './authorize/authorize.controller';
+import { AuthorizationFlowRepository } from './flow/authorization-flow.repository';
+import { ConsentGrantRepository } from './flow/consent-grant.repository';
+import { SignInFlow } from './flow/sign-in-flow.service';
+import { InteractionController } from './interaction/interaction.controller';
+import { IntrospectionController } from './introspection/introspection.controller';
+import { LogoutController } from './logout/logout.controller';
+import { LogoutFlow } from './logout/logout-flow.service';
+import { LogoutRequestRepository } from './logout/logout-request.repository';
+import { RevocationController } from './revocation/revocation.controller';
+import { BrowserCookies } from './sessions/browser-cookies';
+import { SsoSessionRepository } from './sessions/sso-session.repository';
+import { AuthorizationCodeRepository } from './token/authorization-code.repository';
+import { AuthorizationCodeGrant } from './token/grants/authorization-code.grant';
+import { ClientCredentialsGrant } from './token/grants/client-credentials.grant';
+import { RefreshTokenGrant } from './token/grants/refresh-token.grant';
+import { RefreshTokenRepository } from './token/refresh-token.repository';
+import { TokenGrantRepository } from './token/token-grant.repository';
+import { TokenIssuer } from './token/token-issuer';
+import { TokenLookup } from './token/token-lookup';
+import { TokenController } from './token/token.controller';
+import { UserinfoController } from './userinfo/userinfo.controller';
 
 @Module({})
 export class TokenServiceModule {
@@ -11,12 +41,20 @@ export class TokenServiceModule {
       imports: [DatabaseModule],
       controllers: [
         // keys, discovery, registration
+        JwksController, DiscoveryController, RegistrationController,
         // authorize, interaction, token, userinfo, revocation, introspection, logout
+        AuthorizeController, InteractionController, TokenController, UserinfoController,
+        RevocationController, IntrospectionController, LogoutController,
       ],
       providers: [
         { provide: TOKEN_SERVICE_CONFIG, useValue: config },
         // keys, clients
+        SigningKeys, ClientRepository, Clients, ClientAuthenticator,
         // authorize, interaction, sessions, token
+        SignInFlow, LogoutFlow, AuthorizationFlowRepository, ConsentGrantRepository, LogoutRequestRepository,
+        BrowserCookies, SsoSessionRepository, AuthorizationCodeRepository, TokenGrantRepository,
+        RefreshTokenRepository, TokenIssuer, TokenLookup, AuthorizationCodeGrant, RefreshTokenGrant,
+        ClientCredentialsGrant,
       ],
       exports: [TOKEN_SERVICE_CONFIG],
     };

@@ -1,12 +1,29 @@
 // Every entity and migration of the token service. Each feature folder owns its entities; the
 // migrations live in ../migrations, one file per change, hand-written to run on SQLite and MySQL.
 /* eslint-disable @typescript-eslint/no-unsafe-function-type */
+import { Client } from '../clients/client.entity';
+import { SigningKey } from '../keys/signing-key.entity';
+import { SigningKeys1764300000000 } from '../migrations/1764300000000-signing-keys';
+import { Clients1764300100000 } from '../migrations/1764300100000-clients';
+import { AuthorizationFlow1764300001000 } from '../migrations/1764300001000-authorization-flow';
+import { AuthorizationFlow } from '../flow/authorization-flow.entity';
+import { ConsentGrant } from '../flow/consent-grant.entity';
+import { LogoutRequest } from '../logout/logout-request.entity';
+import { SsoSession } from '../sessions/sso-session.entity';
+import { AuthorizationCode } from '../token/authorization-code.entity';
+import { RefreshToken } from '../token/refresh-token.entity';
+import { TokenGrant } from '../token/token-grant.entity';
 export const TOKEN_SERVICE_ENTITIES: Function[] = [
   // keys, clients
+  SigningKey, Client,
   // authorization flow, sessions, tokens
+  AuthorizationFlow, ConsentGrant, SsoSession, LogoutRequest, AuthorizationCode, TokenGrant, RefreshToken,
 ];
 export const TOKEN_SERVICE_MIGRATIONS: Function[] = [
   // keys, clients
+  SigningKeys1764300000000, Clients1764300100000,
   // authorization flow, sessions, tokens
+  AuthorizationFlow1764300001000,
 ];
 export const TOKEN_SERVICE_MIGRATIONS_TABLE = 'token_service_migrations';
+export const TOKEN_SERVICE_MIGRATION_LOCK = 'tessera_token_service_migrations';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put, UseFilters, UseGuards } from '@nestj
 import { ConsentRequest, LoginRequest, LogoutRequest, RedirectResponse } from '@tessera/contracts';
 import { SignInFlow } from '../flow/sign-in-flow.service';
 import { LogoutFlow } from '../logout/logout-flow.service';
-import { OAuthJsonFilter } from '../token/oauth-json.filter';
+import { OAuthJsonFilter } from '../http/oauth-json.filter';
 import { readAcceptConsent, readAcceptLogin, readReject } from './interaction-body.rule';
 import { InternalApiGuard } from './internal-api.guard';
 

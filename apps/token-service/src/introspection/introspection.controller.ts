@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { requiredParam } from '../authorize/params';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
-import { OAuthJsonFilter } from '../token/oauth-json.filter';
+import { OAuthJsonFilter } from '../http/oauth-json.filter';
 import { formBody } from '../token/token.controller';
 import { TokenLookup } from '../token/token-lookup';
 

@@ -2,7 +2,7 @@ import { Body, Controller, Header, Headers, HttpCode, Post, Req, UseFilters } fr
 import type { Request } from 'express';
 import { requiredParam } from '../authorize/params';
 import { ClientAuthenticator } from '../clients/client-authenticator';
-import { OAuthJsonFilter } from '../token/oauth-json.filter';
+import { OAuthJsonFilter } from '../http/oauth-json.filter';
 import { formBody } from '../token/token.controller';
 import { TokenGrantRepository } from '../token/token-grant.repository';
 import { TokenLookup } from '../token/token-lookup';

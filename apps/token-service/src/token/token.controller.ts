@@ -7,7 +7,7 @@ import { Client } from '../clients/client.entity';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant';
 import { RefreshTokenGrant } from './grants/refresh-token.grant';
-import { OAuthJsonFilter } from './oauth-json.filter';
+import { OAuthJsonFilter } from '../http/oauth-json.filter';
 import { TokenResponse } from './token-issuer';
 
 interface Grant {

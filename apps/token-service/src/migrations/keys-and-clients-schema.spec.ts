@@ -1,0 +1,26 @@
+import { pendingSchemaChanges } from '@tessera/database';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openMigratedDatabase } from '../../../../test/support/migrated-database';
+import { testDatabaseUrl } from '../../../../test/support/test-database';
+import { Client } from '../clients/client.entity';
+import { SigningKey } from '../keys/signing-key.entity';
+import { SigningKeys1764300000000 } from './1764300000000-signing-keys';
+import { Clients1764300100000 } from './1764300100000-clients';
+
+describe('the signing_keys and clients migrations', () => {
+  it('build exactly the schema the entities describe', async () => {
+    const tmpDir = await mkdtemp(join(tmpdir(), 'tessera-keys-clients-schema-'));
+    const dataSource = await openMigratedDatabase(testDatabaseUrl(tmpDir), {
+      entities: [SigningKey, Client],
+      migrations: [SigningKeys1764300000000, Clients1764300100000],
+    });
+    try {
+      expect(await pendingSchemaChanges(dataSource)).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+      await rm(tmpDir, { recursive: true, force: true });
+    }
+  });
+});
