@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { emptyDatabaseUrl } from '../../../../test/support/test-database';
+import { ScratchDatabase, scratchDatabase } from '../../../../test/support/scratch-database';
 import { LoginUiConfig } from '../config/login-ui.config';
 import { openLoginUiDatabase } from '../database/database.module';
 import { AdminBootstrap } from './admin-bootstrap';
@@ -15,14 +15,14 @@ import { Users } from './users.service';
 // Needs an empty directory, so it gets a database of its own (also on MariaDB in CI).
 describe('AdminBootstrap', () => {
   let tmp: string;
-  let database: { url: string; drop(): Promise<void> };
+  let database: ScratchDatabase;
   let dataSource: DataSource;
   let users: Users;
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
     tmp = mkdtempSync(join(tmpdir(), 'tessera-admin-'));
-    database = await emptyDatabaseUrl(tmp);
+    database = await scratchDatabase(tmp);
     dataSource = await openLoginUiDatabase({ database: parseDatabaseUrl(database.url) });
     users = new Users(new UserRepository(dataSource), new PasswordHasher());
   });
