@@ -1,4 +1,5 @@
 import { Provider, startProvider } from './harness';
+import { authRequest } from './sign-in';
 
 // The login/consent provider API lives on the internal listener only and wants the service
 // credential (DESIGN.md: "never reachable anonymously").
@@ -28,6 +29,21 @@ describe('internal login/consent API', () => {
       body: JSON.stringify({ subject: 'x', remember: false, amr: ['pwd'], claims: {} }),
     });
     expect(accept.status).toBe(404);
+  });
+
+  it('keeps a real pending login challenge out of reach of the public listener', async () => {
+    // A made-up challenge answers 404 anyway; a live one proves the 404 comes from the boundary.
+    const client = await provider.registerClient({ redirect_uris: ['https://partner.example/callback'] });
+    const started = await fetch((await authRequest(client)).url, { redirect: 'manual' });
+    const challenge = new URL(started.headers.get('location') ?? '').searchParams.get('login_challenge');
+    expect(challenge).toBeTruthy();
+    const headers = { authorization: `Bearer ${provider.internalApiSecret}` };
+    const live = await fetch(`${provider.internalUrl}/internal/v1/login-requests/${challenge}`, { headers });
+    expect(live.status).toBe(200);
+    for (const prefix of ['/internal', '/INTERNAL', '/Internal', '/%69nternal', '//internal']) {
+      const res = await fetch(`${provider.issuer}${prefix}/v1/login-requests/${challenge}`, { headers });
+      expect({ prefix, status: res.status }).toEqual({ prefix, status: 404 });
+    }
   });
 
   it('refuses requests without the service credential on the internal listener', async () => {
