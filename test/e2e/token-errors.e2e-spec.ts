@@ -46,12 +46,12 @@ describe('token endpoint errors and client credentials (RFC 6749 §5.2)', () => 
     const asJson = await fetch(tokenEndpoint, {
       method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: '{"grant_type":',
     });
-    expectError({ status: asJson.status, headers: asJson.headers, body: await asJson.json() }, 400, 'invalid_request');
+    expectError({ status: asJson.status, headers: asJson.headers, body: (await asJson.json()) as Record<string, unknown> }, 400, 'invalid_request');
     const huge = await fetch(tokenEndpoint, {
       method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
       body: `grant_type=client_credentials&pad=${'x'.repeat(64 * 1024)}`,
     });
-    expectError({ status: huge.status, headers: huge.headers, body: await huge.json() }, 413, 'invalid_request');
+    expectError({ status: huge.status, headers: huge.headers, body: (await huge.json()) as Record<string, unknown> }, 413, 'invalid_request');
   });
 
   it('refuses a code issued to another client with invalid_grant', async () => {
