@@ -1,4 +1,4 @@
-import { ConfigError, readBaseUrl, readBoolean, readInt, readPort, readSecret } from './env';
+import { ConfigError, readBaseUrl, readInt, readPort, readSecret } from './env';
 
 describe('environment readers', () => {
   it.each([
@@ -14,12 +14,6 @@ describe('environment readers', () => {
     expect(readPort({}, 'PORT', 3000)).toBe(3000);
     expect(readPort({ PORT: '  ' }, 'PORT', 3000)).toBe(3000);
     expect(readInt({ N: '42' }, 'N', 1, { min: 1, max: 100 })).toBe(42);
-  });
-
-  it('read booleans in their usual spellings and refuse others', () => {
-    expect(readBoolean({ B: 'yes' }, 'B', false)).toBe(true);
-    expect(readBoolean({ B: 'OFF' }, 'B', true)).toBe(false);
-    expect(() => readBoolean({ B: 'maybe' }, 'B', true)).toThrow(/^B: /);
   });
 
   it('normalise base URLs and refuse ones with a query, fragment or credentials', () => {

@@ -35,14 +35,6 @@ export function readPort(env: Env, name: string, fallback: number): number {
   return readInt(env, name, fallback, { min: 1, max: 65535 });
 }
 
-export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
-  const value = raw(env, name)?.toLowerCase();
-  if (value === undefined) return fallback;
-  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-  if (['0', 'false', 'no', 'off'].includes(value)) return false;
-  throw new ConfigError(name, `expected true or false, got "${value}"`);
-}
-
 /** An absolute http(s) URL without query or fragment, returned without a trailing slash. */
 export function readBaseUrl(env: Env, name: string, fallback: string): string {
   const value = raw(env, name) ?? fallback;

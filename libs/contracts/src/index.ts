@@ -1,6 +1,6 @@
 export {
   OAuthError, InvalidRequest, InvalidClient, InvalidGrant, UnauthorizedClient, UnsupportedGrantType,
-  UnsupportedResponseType, UnsupportedTokenType, InvalidScope, AccessDenied, LoginRequired,
+  UnsupportedResponseType, InvalidScope, LoginRequired,
   ConsentRequired, InvalidToken, InvalidClientMetadata, InvalidRedirectUri, ServerError, toOAuthError,
 } from './oauth-error';
 export type {

@@ -37,14 +37,8 @@ export class UnsupportedGrantType extends OAuthError {
 export class UnsupportedResponseType extends OAuthError {
   constructor(description: string) { super('unsupported_response_type', description); }
 }
-export class UnsupportedTokenType extends OAuthError {
-  constructor(description: string) { super('unsupported_token_type', description); }
-}
 export class InvalidScope extends OAuthError {
   constructor(description: string) { super('invalid_scope', description); }
-}
-export class AccessDenied extends OAuthError {
-  constructor(description: string) { super('access_denied', description, 403); }
 }
 /** OIDC Core §3.1.2.6 */
 export class LoginRequired extends OAuthError {

@@ -1,5 +1,5 @@
 import { All, Controller, Get, Inject, Logger, Query, Req, Res } from '@nestjs/common';
-import { InvalidRequest, OAuthError, toOAuthError } from '@tessera/contracts';
+import { InvalidRequest, OAuthError } from '@tessera/contracts';
 import type { Request, Response } from 'express';
 import { ClientRepository } from '../clients/client.repository';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
@@ -7,7 +7,7 @@ import { FlowStep, SignInFlow } from '../flow/sign-in-flow.service';
 import { BrowserCookies } from '../sessions/browser-cookies';
 import { SsoSessionRepository } from '../sessions/sso-session.repository';
 import { readClientAndRedirect, readState, validateAuthorizationRequest } from './authorization-request.rule';
-import { errorPageUrl } from './error-page';
+import { errorPageUrl, redirectBrowser, redirectForError } from './error-page';
 import { singleParam } from './params';
 import { isRegisteredRedirectUri } from './redirect-uri.rule';
 
@@ -45,8 +45,7 @@ export class AuthorizeController {
       const request = validateAuthorizationRequest(params, { ...client, redirectUri });
       const now = Date.now();
       const browser = this.cookies.browserBinding(req, res);
-      const token = this.cookies.ssoToken(req);
-      const session = token ? await this.sessions.findActiveByToken(token, now) : null;
+      const session = await this.sessions.findActiveByToken(this.cookies.ssoToken(req), now);
       this.go(res, await this.flow.begin(request, client, browser, session, now));
     } catch (err) {
       this.fail(res, err, trusted);
@@ -62,13 +61,10 @@ export class AuthorizeController {
       const browser = this.cookies.existingBrowserBinding(req);
       const now = Date.now();
       if (loginVerifier && !consentVerifier) {
-        const previous = this.cookies.ssoToken(req);
         const step = await this.flow.resumeAfterLogin(loginVerifier, browser, now);
         // A new sign-in replaces whatever session this browser had.
-        if (previous) {
-          const old = await this.sessions.findActiveByToken(previous, now);
-          if (old) await this.sessions.end(old.id, now);
-        }
+        const previous = await this.sessions.findActiveByToken(this.cookies.ssoToken(req), now);
+        if (previous) await this.sessions.end(previous.id, now);
         this.go(res, step);
       } else if (consentVerifier && !loginVerifier) {
         this.go(res, { location: await this.flow.resumeAfterConsent(consentVerifier, browser, now) });
@@ -82,14 +78,11 @@ export class AuthorizeController {
 
   private go(res: Response, step: FlowStep): void {
     if (step.startedSession) this.cookies.setSso(res, step.startedSession.token, step.startedSession.maxAgeSeconds);
-    res.setHeader('Cache-Control', 'no-store');
-    res.redirect(302, step.location);
+    redirectBrowser(res, step.location);
   }
 
   private fail(res: Response, err: unknown, trusted: { redirectUri: string; oauthState?: string } | undefined): void {
-    if (!(err instanceof OAuthError)) this.logger.error(err instanceof Error ? err.stack : String(err));
-    const error = toOAuthError(err);
-    res.setHeader('Cache-Control', 'no-store');
-    res.redirect(302, trusted ? this.flow.errorRedirect(trusted, error) : errorPageUrl(this.config.loginUiUrl, error));
+    redirectForError(res, err, this.logger, (error) =>
+      (trusted ? this.flow.errorRedirect(trusted, error) : errorPageUrl(this.config.loginUiUrl, error)));
   }
 }

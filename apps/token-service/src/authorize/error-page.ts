@@ -1,4 +1,6 @@
-import { OAuthError } from '@tessera/contracts';
+import { Logger } from '@nestjs/common';
+import { OAuthError, toOAuthError } from '@tessera/contracts';
+import type { Response } from 'express';
 import { withParams } from './redirect-uri.rule';
 
 /**
@@ -7,4 +9,19 @@ import { withParams } from './redirect-uri.rule';
  */
 export function errorPageUrl(loginUiUrl: string, error: OAuthError): string {
   return withParams(`${loginUiUrl}/error`, { error: error.error, error_description: error.errorDescription });
+}
+
+/** Sends the browser on with a redirect that no cache may keep. */
+export function redirectBrowser(res: Response, location: string): void {
+  res.setHeader('Cache-Control', 'no-store');
+  res.redirect(302, location);
+}
+
+/**
+ * A browser-facing endpoint failed: redirect to where `destination` says the error belongs. The
+ * detail of anything that is not an OAuthError goes to the log only.
+ */
+export function redirectForError(res: Response, err: unknown, logger: Logger, destination: (error: OAuthError) => string): void {
+  if (!(err instanceof OAuthError)) logger.error(err instanceof Error ? err.stack : String(err));
+  redirectBrowser(res, destination(toOAuthError(err)));
 }

@@ -1,7 +1,7 @@
 import { All, Controller, Get, Inject, Logger, Query, Req, Res } from '@nestjs/common';
-import { OAuthError, toOAuthError } from '@tessera/contracts';
+import { OAuthError } from '@tessera/contracts';
 import type { Request, Response } from 'express';
-import { errorPageUrl } from '../authorize/error-page';
+import { errorPageUrl, redirectBrowser, redirectForError } from '../authorize/error-page';
 import { singleParam } from '../authorize/params';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
 import { BrowserCookies } from '../sessions/browser-cookies';
@@ -29,8 +29,7 @@ export class LogoutController {
     await this.answer(res, async () => {
       const params = (req.method === 'POST' ? req.body : req.query) as Record<string, unknown>;
       const now = Date.now();
-      const token = this.cookies.ssoToken(req);
-      const session = token ? await this.sessions.findActiveByToken(token, now) : null;
+      const session = await this.sessions.findActiveByToken(this.cookies.ssoToken(req), now);
       return this.logout.begin(params, this.cookies.browserBinding(req, res), session, now);
     });
   }
@@ -47,14 +46,10 @@ export class LogoutController {
   }
 
   private async answer(res: Response, step: () => Promise<string>): Promise<void> {
-    let location: string;
     try {
-      location = await step();
+      redirectBrowser(res, await step());
     } catch (err) {
-      if (!(err instanceof OAuthError)) this.logger.error(err instanceof Error ? err.stack : String(err));
-      location = errorPageUrl(this.config.loginUiUrl, toOAuthError(err));
+      redirectForError(res, err, this.logger, (error) => errorPageUrl(this.config.loginUiUrl, error));
     }
-    res.setHeader('Cache-Control', 'no-store');
-    res.redirect(302, location);
   }
 }

@@ -21,7 +21,9 @@ export class SsoSessionRepository {
     this.sessions = dataSource.getRepository(SsoSession);
   }
 
-  findActiveByToken(token: string, now: number): Promise<SsoSession | null> {
+  /** The live session behind a browser's cookie value, if it has one. */
+  async findActiveByToken(token: string | undefined, now: number): Promise<SsoSession | null> {
+    if (token === undefined) return null;
     return this.sessions.findOneBy({ tokenHash: hashOpaqueToken(token), endedAt: IsNull(), expiresAt: MoreThan(now) });
   }
 
