@@ -7,7 +7,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
@@ -16,6 +15,7 @@ import { startLoginUi } from '../../apps/login-ui/src/main';
 import { Users } from '../../apps/login-ui/src/users/users.service';
 import { loadTokenServiceConfig } from '../../apps/token-service/src/config/token-service.config';
 import { startTokenService } from '../../apps/token-service/src/main';
+import { freePorts, isPortTaken } from '../support/free-port';
 import { sharedDatabaseUrl, stableSecretFor, testDatabaseUrl } from '../support/test-database';
 
 export interface TestUser {
@@ -56,20 +56,6 @@ export interface Provider {
 
 const insecure = { execute: [oidc.allowInsecureRequests] };
 
-/** A port nobody listens on right now: bind to 0, read the port, let it go. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** A random name safe in usernames, client names and e-mail local parts. */
 export function randomName(prefix: string): string {
   return `${prefix}${randomBytes(6).toString('hex')}`;
@@ -81,8 +67,21 @@ function randomSecret(): string {
 }
 
 export async function startProvider(extraEnv: Record<string, string> = {}): Promise<Provider> {
-  const tmp = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
-  const [publicPort, internalPort, loginUiPort] = [await freePort(), await freePort(), await freePort()];
+  // A port can be taken between the probe and the bind; then start again, from a fresh folder so
+  // no key stored under the failed attempt's secrets is left behind on SQLite.
+  for (let attempt = 1; ; attempt++) {
+    const tmp = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
+    try {
+      return await startOnFreePorts(tmp, extraEnv);
+    } catch (err) {
+      await rm(tmp, { recursive: true, force: true });
+      if (!isPortTaken(err) || attempt === 5) throw err;
+    }
+  }
+}
+
+async function startOnFreePorts(tmp: string, extraEnv: Record<string, string>): Promise<Provider> {
+  const [publicPort, internalPort, loginUiPort] = await freePorts(3);
   const issuer = `http://127.0.0.1:${publicPort}`;
   const loginUiUrl = `http://127.0.0.1:${loginUiPort}`;
   const internalUrl = `http://127.0.0.1:${internalPort}`;

@@ -42,7 +42,12 @@ export async function startLoginUi(
   app.setBaseViewsDir(VIEWS);
   app.setViewEngine('hbs');
   app.set('view options', { layout: 'layouts/main' });
-  await (config.host ? app.listen(config.port, config.host) : app.listen(config.port));
+  try {
+    await (config.host ? app.listen(config.port, config.host) : app.listen(config.port));
+  } catch (err) {
+    await app.close(); // a port already taken must not leave the database pool behind
+    throw err;
+  }
   const server = app.getHttpServer() as Server;
   return {
     app,

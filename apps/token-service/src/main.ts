@@ -44,8 +44,17 @@ export async function startTokenService(
     markListener(req, name);
     handler(req, res);
   });
-  const publicServer = await listen(serve('public'), config.port, config.host);
-  const internalServer = await listen(serve('internal'), config.internalPort, config.internalHost);
+  let publicServer: Server | undefined;
+  let internalServer: Server;
+  try {
+    publicServer = await listen(serve('public'), config.port, config.host);
+    internalServer = await listen(serve('internal'), config.internalPort, config.internalHost);
+  } catch (err) {
+    // A port already taken must not leave the other listener, the database pool or the timers behind.
+    if (publicServer) await closeServer(publicServer);
+    await app.close();
+    throw err;
+  }
   return {
     app,
     publicPort: (publicServer.address() as AddressInfo).port,

@@ -1,25 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePorts } from '../../../../test/support/free-port';
 import { sharedDatabaseUrl, stableSecretFor, testDatabaseUrl } from '../../../../test/support/test-database';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { loadTokenServiceConfig } from '../config/token-service.config';
 import { RunningTokenService, startTokenService } from '../main';
-
-// Ports 4100-4199 are the ones set aside for servers started by hand and by these tests.
-async function freePort(): Promise<number> {
-  const start = 4100 + Math.floor(Math.random() * 100);
-  for (let i = 0; i < 100; i++) {
-    const port = 4100 + ((start - 4100 + i) % 100);
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer().once('error', () => resolve(false)).listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-  throw new Error('no free port in 4100-4199');
-}
 
 describe('discovery, JWKS and registration over HTTP', () => {
   const initialAccessToken = randomBytes(32).toString('base64url');
@@ -31,9 +18,7 @@ describe('discovery, JWKS and registration over HTTP', () => {
     tmpDir = await mkdtemp(join(tmpdir(), 'tessera-registration-http-'));
     const databaseUrl = testDatabaseUrl(tmpDir);
     const shared = sharedDatabaseUrl();
-    const port = await freePort();
-    let internalPort = await freePort();
-    while (internalPort === port) internalPort = await freePort();
+    const [port, internalPort] = await freePorts(2);
     issuer = `http://127.0.0.1:${port}`;
     service = await startTokenService(loadTokenServiceConfig({
       ISSUER: issuer,
