@@ -1,3 +1,4 @@
+import { column, nullable, primary } from '@tessera/database';
 import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
 
 export class CreateUsers1764300000000 implements MigrationInterface {
@@ -7,18 +8,18 @@ export class CreateUsers1764300000000 implements MigrationInterface {
     await queryRunner.createTable(new Table({
       name: 'users',
       columns: [
-        { name: 'id', type: 'varchar', length: '36', isPrimary: true },
-        { name: 'username', type: 'varchar', length: '190' },
-        { name: 'username_key', type: 'varchar', length: '190' },
-        { name: 'email', type: 'varchar', length: '254', isNullable: true },
-        { name: 'email_key', type: 'varchar', length: '254', isNullable: true },
-        { name: 'email_verified', type: 'boolean' },
-        { name: 'name', type: 'varchar', length: '200', isNullable: true },
-        { name: 'password_hash', type: 'varchar', length: '255' },
-        { name: 'roles', type: 'text' },
-        { name: 'disabled', type: 'boolean' },
-        { name: 'created_at', type: 'bigint' },
-        { name: 'updated_at', type: 'bigint' },
+        column.varchar('id', 36, primary),
+        column.varchar('username', 190),
+        column.varchar('username_key', 190),
+        column.varchar('email', 254, nullable),
+        column.varchar('email_key', 254, nullable),
+        column.boolean('email_verified'),
+        column.varchar('name', 200, nullable),
+        column.varchar('password_hash', 255),
+        column.text('roles'),
+        column.boolean('disabled'),
+        column.instant('created_at'),
+        column.instant('updated_at'),
       ],
       indices: [
         new TableIndex({ name: 'UQ_users_username_key', columnNames: ['username_key'], isUnique: true }),
