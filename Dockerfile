@@ -1,4 +1,4 @@
-# One image for both apps (and the CLI); docker-compose.yml picks the command.
+# One image for the apps (and the CLI); docker-compose.yml picks the command.
 #   docker build -t tessera .
 #   docker run tessera                                   → the token service
 #   docker run tessera node dist/apps/login-ui/apps/login-ui/src/main.js
@@ -24,5 +24,5 @@ COPY --from=build /app/dist ./dist
 # DATA_DIR (./data) holds the SQLite file when no DATABASE_URL is given.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
-EXPOSE 3000 3001 3100
+EXPOSE 3000 3001 3002 3100
 CMD ["node", "dist/apps/token-service/apps/token-service/src/main.js"]

@@ -1,24 +1,34 @@
 #!/usr/bin/env node
 // `npm start`: runs the built token service and login UI side by side (after `prestart` built them),
-// passes their logs through, waits until both answer, then says where they are and what to do next.
-// SIGTERM/SIGINT stop both; if either one exits on its own, the other is stopped and this exits non-zero.
+// then the partner demo once the token service answers (it registers its client there); passes
+// their logs through, waits until all three answer, then says where they are and what to do next.
+// SIGTERM/SIGINT stop them all; if one exits on its own, the others are stopped and this exits non-zero.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const APPS = [
-  { name: 'token-service', main: 'dist/apps/token-service/apps/token-service/src/main.js' },
-  { name: 'login-ui', main: 'dist/apps/login-ui/apps/login-ui/src/main.js' },
-];
+const TOKEN_SERVICE = { name: 'token-service', main: 'dist/apps/token-service/apps/token-service/src/main.js' };
+const LOGIN_UI = { name: 'login-ui', main: 'dist/apps/login-ui/apps/login-ui/src/main.js' };
+const PARTNER_DEMO = { name: 'partner-demo', main: 'dist/apps/partner-demo/apps/partner-demo/src/main.js' };
+const APPS = [TOKEN_SERVICE, LOGIN_UI, PARTNER_DEMO];
 const READY_TIMEOUT_MS = 120_000;
 const STOP_GRACE_MS = 10_000;
 
 // The same defaults the apps' config loaders use; the apps validate the values themselves.
-const env = process.env;
+const operatorSetInitialAccessToken = Boolean(process.env.INITIAL_ACCESS_TOKEN?.trim());
+const env = {
+  ...process.env,
+  // The partner demo registers its client over RFC 7591, which needs an initial access token. When
+  // the operator has not set one, a random one made for this run goes to the token service and the
+  // demo only: registration stays closed to everybody else, and the token dies with this run.
+  ...(operatorSetInitialAccessToken ? {} : { INITIAL_ACCESS_TOKEN: randomBytes(32).toString('base64url') }),
+};
 const issuer = (env.ISSUER?.trim() || 'http://localhost:3000').replace(/\/+$/, '');
 const loginUiUrl = (env.LOGIN_UI_URL?.trim() || 'http://localhost:3001').replace(/\/+$/, '');
+const partnerDemoUrl = (env.PARTNER_DEMO_URL?.trim() || 'http://localhost:3002').replace(/\/+$/, '');
 
 for (const app of APPS) {
   if (!existsSync(join(root, app.main))) {
@@ -29,32 +39,42 @@ for (const app of APPS) {
 
 let stopping = false;
 let exitCode = 0;
-const children = APPS.map((app) => {
+const children = [];
+
+function start(app) {
   const child = spawn(process.execPath, [join(root, app.main)], { cwd: root, env, stdio: 'inherit' });
   const entry = { ...app, child, exited: false };
+  children.push(entry);
   child.on('exit', (code, signal) => {
     entry.exited = true;
     if (!stopping) {
-      console.error(`start: the ${app.name} exited (${signal ?? `code ${code}`}); stopping the other app.`);
+      console.error(`start: the ${app.name} exited (${signal ?? `code ${code}`}); stopping the other apps.`);
       exitCode = code || 1;
       stopAll('SIGTERM');
     }
-    if (children.every((c) => c.exited)) process.exit(exitCode);
+    exitWhenAllStopped();
   });
   child.on('error', (err) => {
     console.error(`start: could not run the ${app.name}: ${err.message}`);
     entry.exited = true;
     exitCode = 1;
     stopAll('SIGTERM');
-    if (children.every((c) => c.exited)) process.exit(exitCode);
+    exitWhenAllStopped();
   });
-  return entry;
-});
+}
+
+function exitWhenAllStopped() {
+  if (children.every((c) => c.exited)) process.exit(exitCode);
+}
+
+start(TOKEN_SERVICE);
+start(LOGIN_UI);
 
 function stopAll(signal) {
   if (stopping) return;
   stopping = true;
   for (const { child, exited } of children) if (!exited) child.kill(signal);
+  exitWhenAllStopped();
   // An app that does not finish its shutdown in time is ended.
   setTimeout(() => {
     for (const { child, exited } of children) if (!exited) child.kill('SIGKILL');
@@ -77,19 +97,14 @@ async function answers(url, { requireOk }) {
   }
 }
 
-async function waitUntilReady() {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
+/** Polls until every check answers; false (everything stopped) when the deadline passes first. */
+async function waitFor(checks, deadline) {
   while (!stopping) {
-    const [tokenService, loginUi] = await Promise.all([
-      answers(`${issuer}/.well-known/openid-configuration`, { requireOk: true }),
-      answers(`${loginUiUrl}/`, { requireOk: false }),
-    ]);
-    if (tokenService && loginUi) return true;
+    const results = await Promise.all(checks.map((check) => answers(check.url, check)));
+    if (results.every(Boolean)) return true;
     if (Date.now() > deadline) {
-      console.error(`start: not ready after ${READY_TIMEOUT_MS / 1000} s (${[
-        tokenService ? '' : `${issuer}/.well-known/openid-configuration does not answer`,
-        loginUi ? '' : `${loginUiUrl}/ does not answer`,
-      ].filter(Boolean).join('; ')}). Check ISSUER, LOGIN_UI_URL and the ports.`);
+      const missing = checks.filter((_, i) => !results[i]).map((check) => `${check.url} does not answer`);
+      console.error(`start: not ready after ${READY_TIMEOUT_MS / 1000} s (${missing.join('; ')}). Check ISSUER, LOGIN_UI_URL, PARTNER_DEMO_URL and the ports.`);
       exitCode = 1;
       stopAll('SIGTERM');
       return false;
@@ -99,21 +114,35 @@ async function waitUntilReady() {
   return false;
 }
 
+async function waitUntilReady() {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const tokenService = { url: `${issuer}/.well-known/openid-configuration`, requireOk: true };
+  // The partner demo registers its client at the token service: start it once the issuer answers.
+  if (!(await waitFor([tokenService], deadline))) return false;
+  start(PARTNER_DEMO);
+  return waitFor([
+    tokenService,
+    { url: `${loginUiUrl}/`, requireOk: false },
+    { url: `${partnerDemoUrl}/health`, requireOk: true },
+  ], deadline);
+}
+
 function banner() {
-  const registration = env.INITIAL_ACCESS_TOKEN
+  const registration = operatorSetInitialAccessToken
     ? [
       '  or over RFC 7591 dynamic registration, with the initial access token from INITIAL_ACCESS_TOKEN:',
       `    curl -s -X POST ${issuer}/oauth2/register \\`,
       '      -H "Authorization: Bearer $INITIAL_ACCESS_TOKEN" -H "Content-Type: application/json" \\',
       '      -d \'{"client_name":"My app","redirect_uris":["http://localhost:8080/callback"]}\'',
     ]
-    : ['  (dynamic registration at /oauth2/register is off until INITIAL_ACCESS_TOKEN is set)'];
+    : ['  (dynamic registration at /oauth2/register is open only to the partner demo until you set INITIAL_ACCESS_TOKEN)'];
   const lines = [
     '',
     'Tessera is running.',
     `  Issuer (token service)   ${issuer}`,
     `  Discovery                ${issuer}/.well-known/openid-configuration`,
     `  Login UI                 ${loginUiUrl}`,
+    `  Partner demo             ${partnerDemoUrl}`,
     `  Database                 ${describeDatabase(env.DATABASE_URL)}`,
     '',
     'Create a user:',
@@ -124,6 +153,8 @@ function banner() {
     ...registration,
     '',
     'Stop with Ctrl-C.',
+    '',
+    `Open ${partnerDemoUrl} and sign in as a user you created (npm run cli -- users:create …)`,
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

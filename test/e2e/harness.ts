@@ -14,7 +14,7 @@ import { loadLoginUiConfig } from '../../apps/login-ui/src/config/login-ui.confi
 import { startLoginUi } from '../../apps/login-ui/src/main';
 import { Users } from '../../apps/login-ui/src/users/users.service';
 import { loadTokenServiceConfig } from '../../apps/token-service/src/config/token-service.config';
-import { startTokenService } from '../../apps/token-service/src/main';
+import { RunningTokenService, startTokenService } from '../../apps/token-service/src/main';
 import { freePorts, isPortTaken } from '../support/free-port';
 import { sharedDatabaseUrl, stableSecretFor, testDatabaseUrl } from '../support/test-database';
 
@@ -43,6 +43,7 @@ export interface Provider {
   initialAccessToken: string;
   /** The environment both apps were configured from. */
   env: Record<string, string>;
+  /** The running token service's app (after `startTokenServiceAgain()`, the new one). */
   tokenServiceApp: INestApplication;
   loginUiApp: INestApplication;
   /** Origins that belong to the provider: a browser that leaves them has left for a partner. */
@@ -51,6 +52,13 @@ export interface Provider {
   registerClient(metadata: Partial<oidc.ClientMetadata>, options?: { auth?: 'basic' | 'post' | 'none' }): Promise<RegisteredClient>;
   /** openid-client's discovery of this issuer, without a client of its own. */
   serverMetadata(): Promise<oidc.ServerMetadata>;
+  /**
+   * Takes the issuer down: closes both token service listeners (public and internal) and the app,
+   * as an outage would. The login UI keeps running. Resolves once nothing answers on those ports.
+   */
+  stopTokenService(): Promise<void>;
+  /** Brings the token service back on the same ports, database and environment (so the same signing keys). */
+  startTokenServiceAgain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -109,7 +117,8 @@ async function startOnFreePorts(tmp: string, extraEnv: Record<string, string>): 
     ...extraEnv,
   };
 
-  const tokenService = await startTokenService(loadTokenServiceConfig(env), false);
+  let tokenService: RunningTokenService | undefined = await startTokenService(loadTokenServiceConfig(env), false);
+  let lastTokenServiceApp = tokenService.app;
   let loginUi: Awaited<ReturnType<typeof startLoginUi>>;
   try {
     loginUi = await startLoginUi(loadLoginUiConfig(env, () => undefined), false);
@@ -158,7 +167,9 @@ async function startOnFreePorts(tmp: string, extraEnv: Record<string, string>): 
     internalApiSecret: env.INTERNAL_API_SECRET,
     initialAccessToken: env.INITIAL_ACCESS_TOKEN,
     env,
-    tokenServiceApp: tokenService.app,
+    get tokenServiceApp() {
+      return lastTokenServiceApp;
+    },
     loginUiApp: loginUi.app,
     origins: [new URL(issuer).origin, new URL(loginUiUrl).origin],
     createUser,
@@ -166,8 +177,30 @@ async function startOnFreePorts(tmp: string, extraEnv: Record<string, string>): 
     async serverMetadata() {
       return (await oidc.discovery(new URL(issuer), 'unused', undefined, undefined, insecure)).serverMetadata();
     },
+    async stopTokenService() {
+      if (!tokenService) throw new Error('the token service is already stopped');
+      const stopping = tokenService;
+      tokenService = undefined;
+      await stopping.close();
+    },
+    async startTokenServiceAgain() {
+      if (tokenService) throw new Error('the token service is already running');
+      // The same ports: partners keep the issuer URL they discovered. Another process could take a
+      // port while it was free (unlikely below the ephemeral range); try a few times before giving up.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          tokenService = await startTokenService(loadTokenServiceConfig(env), false);
+          lastTokenServiceApp = tokenService.app;
+          return;
+        } catch (err) {
+          if (!isPortTaken(err) || attempt === 5) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        }
+      }
+    },
     async close() {
-      await Promise.allSettled([loginUi.close(), tokenService.close()]);
+      await Promise.allSettled([loginUi.close(), tokenService?.close()]);
+      tokenService = undefined;
       await rm(tmp, { recursive: true, force: true });
     },
   };

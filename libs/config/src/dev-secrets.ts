@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, Env, readSecret } from './env';
 
@@ -17,7 +17,10 @@ export function secretOrDevDefault(
   const given = readSecret(env, name);
   if (given) return given;
   if (env.NODE_ENV === 'production') throw new ConfigError(name, 'is required when NODE_ENV=production');
-  const secrets = loadOrCreateDevSecrets(dataDir);
+  let secrets = loadOrCreateDevSecrets(dataDir);
+  // A file written before this secret existed gains it; the ones already there are kept (the
+  // stored signing keys depend on KEY_ENCRYPTION_SECRET, so the file is never regenerated).
+  if (!secrets[name] && DEV_SECRET_NAMES.includes(name)) secrets = addDevSecret(dataDir, name);
   if (!secrets[name]) {
     throw new ConfigError(name, `is not set and ${join(dataDir, 'dev-secrets.json')} has no value for it; delete that file to regenerate it`);
   }
@@ -25,7 +28,7 @@ export function secretOrDevDefault(
   return secrets[name];
 }
 
-const DEV_SECRET_NAMES = ['KEY_ENCRYPTION_SECRET', 'INTERNAL_API_SECRET', 'LOGIN_UI_SECRET'];
+const DEV_SECRET_NAMES = ['KEY_ENCRYPTION_SECRET', 'INTERNAL_API_SECRET', 'LOGIN_UI_SECRET', 'PARTNER_DEMO_SECRET'];
 
 function loadOrCreateDevSecrets(dataDir: string): Record<string, string> {
   const file = join(dataDir, 'dev-secrets.json');
@@ -47,5 +50,16 @@ function loadOrCreateDevSecrets(dataDir: string): Record<string, string> {
   } finally {
     unlinkSync(temp);
   }
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
+function addDevSecret(dataDir: string, name: string): Record<string, string> {
+  const file = join(dataDir, 'dev-secrets.json');
+  const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  if (secrets[name]) return secrets;
+  secrets[name] = randomBytes(32).toString('base64url');
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  renameSync(temp, file); // atomic: a reader sees the old file or the new one, never half of it
   return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
 }

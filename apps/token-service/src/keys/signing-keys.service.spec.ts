@@ -1,6 +1,7 @@
 import { InvalidToken } from '@tessera/contracts';
 import {
-  calculateJwkThumbprint, CryptoKey, exportJWK, exportSPKI, generateKeyPair, importJWK, JWTPayload, SignJWT, UnsecuredJWT,
+  calculateJwkThumbprint, CryptoKey, decodeProtectedHeader, exportJWK, exportSPKI, generateKeyPair, importJWK, JWTPayload, SignJWT,
+  UnsecuredJWT,
 } from 'jose';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -187,5 +188,108 @@ describe('SigningKeys on a real database', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+});
+
+describe('SigningKeys.rotate() on a real database', () => {
+  let tmpDir: string;
+  const databases: ScratchDatabase[] = [];
+  const dataSources: DataSource[] = [];
+  const services: SigningKeys[] = [];
+  const claims = (extra: JWTPayload = {}): JWTPayload => ({ iss: ISSUER, sub: 'user-1', aud: 'client-1', iat: now(), exp: now() + 300, ...extra });
+  const kidsIn = (service: SigningKeys) => (JSON.parse(service.jwks().body) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+
+  /** `count` instances of the token service's keys on a database of their own, started. */
+  const instances = async (count: number): Promise<{ repository: SigningKeyRepository; started: SigningKeys[] }> => {
+    const database = await scratchDatabase(await mkdtemp(join(tmpDir, 'db-')));
+    databases.push(database);
+    const config = loadTokenServiceConfig({
+      ISSUER, DATA_DIR: tmpDir, DATABASE_URL: database.url, KEY_ENCRYPTION_SECRET: SECRET, INTERNAL_API_SECRET: SECRET,
+    });
+    const started: SigningKeys[] = [];
+    for (let i = 0; i < count; i++) {
+      const ds = await openMigratedDatabase(database.url, { entities: [SigningKey], migrations: [SigningKeys1764300000000] });
+      dataSources.push(ds);
+      const service = new SigningKeys(config, ds);
+      services.push(service);
+      await service.onModuleInit();
+      started.push(service);
+    }
+    return { repository: new SigningKeyRepository(dataSources[dataSources.length - 1]), started };
+  };
+
+  beforeAll(async () => {
+    tmpDir = await mkdtemp(join(tmpdir(), 'tessera-signing-keys-rotate-'));
+  });
+
+  afterAll(async () => {
+    services.forEach((s) => s.onModuleDestroy());
+    await Promise.all(dataSources.map((ds) => ds.destroy()));
+    await Promise.all(databases.map((d) => d.drop()));
+    await rm(tmpDir, { recursive: true, force: true });
+  });
+
+  it('signs with a new key at once and keeps the previous one published as retired, so its tokens still verify', async () => {
+    const { repository, started: [keys] } = await instances(1);
+    const before = keys.activeKid;
+    const oldToken = await keys.sign(claims(), 'at+jwt');
+    const etagBefore = keys.jwks().etag;
+
+    const kid = await keys.rotate();
+
+    expect(kid).not.toBe(before);
+    expect(keys.activeKid).toBe(kid);
+    // The active key first, then the retired one: both in the JWKS, with a new ETag for caches to notice.
+    expect(kidsIn(keys)).toEqual([kid, before]);
+    expect(keys.jwks().etag).not.toBe(etagBefore);
+    const stored = await repository.listSummaries();
+    expect(stored).toEqual([
+      expect.objectContaining({ kid: before, state: 'retired', retiredAt: expect.any(Number) }),
+      expect.objectContaining({ kid, state: 'active', retiredAt: null }),
+    ]);
+    const newToken = await keys.sign(claims(), 'at+jwt');
+    expect(decodeProtectedHeader(newToken).kid).toBe(kid);
+    await expect(keys.verify(newToken, { typ: 'at+jwt' })).resolves.toBeDefined();
+    await expect(keys.verify(oldToken, { typ: 'at+jwt' })).resolves.toMatchObject({ protectedHeader: { kid: before } });
+  });
+
+  it('another instance signs with the new key once it reloads, and verifies tokens of both keys', async () => {
+    const { started: [rotating, other] } = await instances(2);
+    const before = rotating.activeKid;
+    const oldToken = await other.sign(claims(), 'JWT');
+    const kid = await rotating.rotate();
+    const fromRotated = await rotating.sign(claims(), 'JWT');
+    // Until it reloads, the other instance still signs with (and publishes) only what it loaded.
+    expect(other.activeKid).toBe(before);
+    await expect(other.verify(fromRotated, { typ: 'JWT' })).rejects.toThrow(InvalidToken);
+
+    await other.reload();
+
+    expect(other.activeKid).toBe(kid);
+    expect(kidsIn(other)).toEqual([kid, before]);
+    expect(other.jwks()).toEqual(rotating.jwks());
+    await expect(other.verify(fromRotated, { typ: 'JWT' })).resolves.toBeDefined();
+    await expect(other.verify(oldToken, { typ: 'JWT' })).resolves.toBeDefined();
+    await expect(rotating.verify(await other.sign(claims(), 'JWT'), { typ: 'JWT' })).resolves.toMatchObject({ protectedHeader: { kid } });
+  });
+
+  it('two instances rotating at once leave exactly one active key, with every earlier key retired and published', async () => {
+    const { repository, started: [a, b] } = await instances(2);
+    const first = a.activeKid;
+
+    const [kidA, kidB] = await Promise.all([a.rotate(), b.rotate()]);
+    await Promise.all([a.reload(), b.reload()]);
+
+    const stored = await repository.listSummaries();
+    expect(stored).toHaveLength(3);
+    const active = stored.filter((k) => k.state === 'active').map((k) => k.kid);
+    expect(active).toHaveLength(1);
+    expect([kidA, kidB]).toContain(active[0]);
+    expect(stored.filter((k) => k.state === 'retired').map((k) => k.kid).sort()).toEqual(
+      [first, kidA, kidB].filter((kid) => kid !== active[0]).sort(),
+    );
+    expect(a.activeKid).toBe(active[0]);
+    expect(b.activeKid).toBe(active[0]);
+    expect(kidsIn(a).sort()).toEqual([first, kidA, kidB].sort());
   });
 });

@@ -39,6 +39,7 @@ export class SigningKeys implements OnModuleInit, OnModuleDestroy {
   private readonly encryptionKey: Uint8Array;
   private loaded?: LoadedKeys;
   private reloadTimer?: NodeJS.Timeout;
+  private reloading: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(TOKEN_SERVICE_CONFIG) private readonly config: TokenServiceConfig,
@@ -113,12 +114,37 @@ export class SigningKeys implements OnModuleInit, OnModuleDestroy {
   }
 
   private async createFirstKey(): Promise<void> {
+    const key = await this.newKey(Date.now());
+    if (await this.repository.insertIfNoneActive(key)) this.logger.log(`created signing key ${key.kid}`);
+  }
+
+  /**
+   * Rotates now: a new key becomes the active one at once and the previous one stays in the JWKS as
+   * `retired`, so tokens it signed keep verifying. This instance signs with the new key as soon as
+   * this resolves; other instances pick it up on their next reload (within a minute, or `reload()`).
+   *
+   * Deliberately minimal: the new key signs before partners have had a chance to cache it, so their
+   * first token under it costs each of them one unknown-kid JWKS refetch. The scheduled rotation of
+   * issue 4 will publish the next key a cache lifetime before it signs (DESIGN.md, "Tokens and keys")
+   * and drop retired keys once their tokens have expired.
+   *
+   * @returns the kid of the new active key.
+   */
+  async rotate(): Promise<string> {
+    const now = Date.now();
+    const key = await this.newKey(now);
+    const retired = await this.repository.rotateTo(key, now);
+    this.logger.log(`rotated signing keys: ${key.kid} is active, ${retired.join(', ') || 'no key'} retired`);
+    await this.reload();
+    return key.kid;
+  }
+
+  private async newKey(now: number): Promise<SigningKey> {
     const { publicKey, privateKey } = await generateKeyPair(ALG, { modulusLength: 2048, extractable: true });
     const { kty, n, e } = await exportJWK(publicKey);
     const publicJwk = { kty, n, e };
     const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
-    const now = Date.now();
-    const key = Object.assign(new SigningKey(), {
+    return Object.assign(new SigningKey(), {
       kid,
       state: 'active',
       publicJwk: JSON.stringify(publicJwk),
@@ -127,10 +153,21 @@ export class SigningKeys implements OnModuleInit, OnModuleDestroy {
       activatedAt: now,
       retiredAt: null,
     } satisfies Partial<SigningKey>);
-    if (await this.repository.insertIfNoneActive(key)) this.logger.log(`created signing key ${kid}`);
   }
 
-  private async reload(): Promise<void> {
+  /**
+   * Reads the published keys from the database now, instead of at the next reload interval: how an
+   * instance picks up a key that another one created or rotated in.
+   */
+  reload(): Promise<void> {
+    // One at a time: a reload that read the table before a rotation must not finish after the
+    // rotation's own reload and put the old active key back.
+    const next = this.reloading.catch(() => undefined).then(() => this.readKeys());
+    this.reloading = next;
+    return next;
+  }
+
+  private async readKeys(): Promise<void> {
     const published = await this.repository.findPublished();
     const active = published.find((key) => key.state === 'active');
     if (!active) throw new Error('there is no active signing key');

@@ -1,0 +1,18 @@
+export { createVerifier } from './verifier';
+export type { TokenKind, Verifier, VerifierOptions, VerifiedToken } from './verifier';
+export { JwksCache } from './jwks-cache';
+export type { JwksCacheOptions, JwksCacheSettings, VerifierStats } from './jwks-cache';
+export { RpError, isRpError } from './errors';
+export type { RpErrorCode } from './errors';
+export type { RpEvent } from './events';
+
+// Web apps: Express middleware, Nest guard, redirect-based login.
+export { requireToken } from './express-middleware';
+export type { TokenMiddleware } from './express-middleware';
+export { TesseraGuard, TesseraAuthError } from './nest-guard';
+export type { HttpExecutionContext } from './nest-guard';
+export { tesseraAuth } from './request-auth';
+export type { TesseraAuth, TokenRequirementOptions, TokenVerifier } from './request-auth';
+export type { TokenSource } from './request-token';
+export { createLogin, LoginError } from './login';
+export type { Login, LoginErrorCode, LoginOptions, LoginResult } from './login';

@@ -1,0 +1,185 @@
+import { JWTPayload, jwtVerify } from 'jose';
+import {
+  ACCESS_TOKEN_CHECKS, ACCESS_TOKEN_REQUIRED_CLAIMS, CheckContext, ClaimCheck, ID_TOKEN_CHECKS, ID_TOKEN_REQUIRED_CLAIMS,
+} from './claim-checks';
+import type { RpEvent } from './events';
+import { fromJoseError } from './jose-errors';
+import { JwksCache, JwksCacheOptions, VerifierStats } from './jwks-cache';
+import { CheckedHeader, checkTokenShape, TokenKind } from './token-shape';
+
+export type { TokenKind } from './token-shape';
+
+/**
+ * How to reach and trust one issuer. Only `issuer` and `audience` are required.
+ *
+ * @example
+ * ```ts
+ * const options: VerifierOptions = {
+ *   issuer: 'https://id.example.com',
+ *   audience: 'my-client-id',
+ *   clockToleranceSeconds: 5,
+ *   jwks: { cacheFile: './data/tessera-jwks.json' },
+ *   onEvent: (event) => console.log(JSON.stringify(event)),
+ * };
+ * ```
+ */
+export interface VerifierOptions {
+  /** The exact `iss`; discovery is fetched from `${issuer}/.well-known/openid-configuration`. */
+  issuer: string;
+  /** Accepted `aud` values (the partner's client_id). */
+  audience: string | string[];
+  /** Skip discovery and fetch the JWKS from here. */
+  jwksUri?: string;
+  /** Allowed clock difference for exp, nbf and iat. Default 5, at most 300. */
+  clockToleranceSeconds?: number;
+  /** Longer tokens are refused before any parsing. Default 8192. */
+  maxTokenBytes?: number;
+  /** Used for every request (discovery, JWKS). Default `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch;
+  /** Current time in epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
+  jwks?: JwksCacheOptions;
+  /** Receives every JWKS cache event (see {@link RpEvent}). */
+  onEvent?: (event: RpEvent) => void;
+}
+
+/**
+ * A token that passed every check.
+ *
+ * @example
+ * ```ts
+ * const { kind, claims, header } = await verifier.verifyAccessToken(token);
+ * console.log(kind, claims.sub, claims.scope, header.kid);
+ * ```
+ */
+export interface VerifiedToken {
+  kind: TokenKind;
+  claims: JWTPayload & { sub: string };
+  header: CheckedHeader;
+}
+
+/**
+ * Verifies Tessera's tokens offline against the cached JWKS. Every failure is an `RpError`.
+ *
+ * @example
+ * ```ts
+ * const verifier = createVerifier({ issuer: 'https://id.example.com', audience: 'my-client-id' });
+ * await verifier.warmUp();
+ * const { claims } = await verifier.verifyAccessToken(bearerToken);
+ * process.on('SIGTERM', () => verifier.close());
+ * ```
+ */
+export interface Verifier {
+  /** RFC 9068 access token: header typ must be `at+jwt` (or `application/at+jwt`); requires iss, sub, aud, exp, iat, client_id, jti. */
+  verifyAccessToken(token: string): Promise<VerifiedToken>;
+  /** OIDC ID token: header typ absent or `JWT` (an at+jwt is refused); requires iss, sub, aud, exp, iat; checks `nonce` when given; when aud has several values `azp` must be one of ours. */
+  verifyIdToken(token: string, options?: { nonce?: string }): Promise<VerifiedToken>;
+  /** Fetches discovery and the JWKS now (or loads the cacheFile); resolves when keys are usable. */
+  warmUp(): Promise<void>;
+  /** Counters for metrics/bench: { networkRequests, jwksFetches, jwksNotModified, jwksFailures, unknownKidRefetches }. */
+  stats(): VerifierStats;
+  /** Stops background refresh timers. */
+  close(): void;
+}
+
+const MAX_CLOCK_TOLERANCE_SECONDS = 300;
+
+/**
+ * Makes a verifier for one issuer and audience. Nothing happens on the network until `warmUp()` or
+ * the first verification. Bad options throw a TypeError at once.
+ *
+ * Order of checks, cheapest first (RFC 8725): size, shape, header (`crit`, alg RS256 only, kid, typ);
+ * then the key by kid from the cached JWKS — never from `jku`, `x5u`, `jwk` or `x5c`; then the
+ * signature, `iss`, `aud`, `exp`/`nbf`/`iat` with the clock tolerance, and the required claims.
+ *
+ * @example
+ * ```ts
+ * import { createVerifier, isRpError } from '@tessera/rp';
+ *
+ * const verifier = createVerifier({ issuer: 'https://id.example.com', audience: 'my-client-id' });
+ * try {
+ *   const { claims } = await verifier.verifyAccessToken(token);
+ *   console.log(`request by ${claims.sub}`);
+ * } catch (err) {
+ *   if (isRpError(err, 'ERR_JWKS_UNAVAILABLE')) return reply(503);
+ *   if (isRpError(err)) return reply(401, err.code);
+ *   throw err;
+ * }
+ * ```
+ */
+export function createVerifier(options: VerifierOptions): Verifier {
+  const { issuer } = options;
+  checkIssuer(issuer);
+  const audiences = checkAudience(options.audience);
+  const clockToleranceSeconds = numberOption(options.clockToleranceSeconds, 'clockToleranceSeconds', 5, 0, MAX_CLOCK_TOLERANCE_SECONDS);
+  const maxTokenBytes = numberOption(options.maxTokenBytes, 'maxTokenBytes', 8192, 64, 1024 * 1024);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new TypeError('fetch must be a function');
+  if (options.now !== undefined && typeof options.now !== 'function') throw new TypeError('now must be a function');
+  const now = options.now ?? Date.now;
+  const cache = new JwksCache({ ...options.jwks, issuer, jwksUri: options.jwksUri, fetch: options.fetch, now, onEvent: options.onEvent });
+  // Per verifier, so a check with state of its own can join: the token status list check (issue 4)
+  // will be built from this verifier's options, appended here, and closed by close().
+  const accessTokenChecks: ClaimCheck[] = [...ACCESS_TOKEN_CHECKS];
+  const idTokenChecks: ClaimCheck[] = [...ID_TOKEN_CHECKS];
+
+  async function verify(token: string, kind: TokenKind, checks: readonly ClaimCheck[], nonce?: string): Promise<VerifiedToken> {
+    const header = checkTokenShape(token, kind, maxTokenBytes);
+    const key = await cache.getKey(header.kid);
+    const nowMs = now();
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, key, {
+        algorithms: ['RS256'],
+        issuer,
+        audience: audiences,
+        clockTolerance: clockToleranceSeconds,
+        currentDate: new Date(nowMs),
+        requiredClaims: kind === 'access' ? ACCESS_TOKEN_REQUIRED_CLAIMS : ID_TOKEN_REQUIRED_CLAIMS,
+      }));
+    } catch (err) {
+      throw fromJoseError(err);
+    }
+    const context: CheckContext = { kind, audiences, nowSeconds: Math.floor(nowMs / 1000), clockToleranceSeconds, nonce };
+    for (const check of checks) {
+      const pending = check(payload, context);
+      if (pending) await pending;
+    }
+    return { kind, claims: payload as JWTPayload & { sub: string }, header };
+  }
+
+  return {
+    verifyAccessToken: (token) => verify(token, 'access', accessTokenChecks),
+    verifyIdToken: (token, verifyOptions) => verify(token, 'id', idTokenChecks, verifyOptions?.nonce),
+    warmUp: () => cache.warmUp(),
+    stats: () => cache.stats(),
+    close: () => cache.close(),
+  };
+}
+
+function checkIssuer(issuer: unknown): asserts issuer is string {
+  let url: URL | undefined;
+  try {
+    url = typeof issuer === 'string' ? new URL(issuer) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash) {
+    throw new TypeError('issuer must be an http(s) URL without query or fragment');
+  }
+}
+
+function checkAudience(audience: unknown): string[] {
+  const list = Array.isArray(audience) ? audience : [audience];
+  if (list.length === 0 || list.some((value) => typeof value !== 'string' || value.length === 0)) {
+    throw new TypeError('audience must be a non-empty string or a non-empty array of them');
+  }
+  return list as string[];
+}
+
+function numberOption(value: unknown, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new TypeError(`${name} must be a number between ${min} and ${max}`);
+  }
+  return value;
+}
