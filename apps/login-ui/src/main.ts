@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Clock, limitRequests, RateLimiter, trustProxySetting } from '@tessera/abuse';
 import { stopOnSignals } from '@tessera/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -11,6 +12,7 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadLoginUiConfig, LoginUiConfig } from './config/login-ui.config';
 import { LoginUiModule } from './login-ui.module';
+import { renderTooManySignIns } from './login/sign-in-refusals';
 import { noStore, securityHeaders } from './security/security-headers';
 import { singleValuedForm } from './security/single-valued-form';
 
@@ -32,9 +34,19 @@ export async function startLoginUi(
   await registerPartials();
   const app = await NestFactory.create<NestExpressApplication>(LoginUiModule.forRoot(config), { logger, bodyParser: false });
   app.disable('x-powered-by');
+  // req.ip, the rate-limit key, honours X-Forwarded-For only from the configured proxies.
+  app.set('trust proxy', trustProxySetting(config.trustedProxies));
   app.use(securityHeaders(config.secureCookies));
   app.useStaticAssets(PUBLIC, { prefix: '/static/', maxAge: '1h', index: false });
   app.use(noStore);
+  if (config.rateLimits.login) {
+    // Per address and per instance (memory): it slows one source down; the account lockout, in the
+    // database, is the exact defence shared by every instance. Before the body parser, so a refused
+    // request costs nothing more.
+    const clock = app.get(Clock);
+    const limiter = new RateLimiter({ ...config.rateLimits.login, now: () => clock.now() });
+    app.use('/login', limitRequests(limiter, { methods: ['POST'], refuse: renderTooManySignIns }));
+  }
   // Our forms are a handful of short fields; `extended: false` keeps a repeated field an array, which is refused.
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   app.use(singleValuedForm);

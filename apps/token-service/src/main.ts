@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Clock, limitRequests, RateLimit, RateLimiter, trustProxySetting } from '@tessera/abuse';
 import { stopOnSignals } from '@tessera/config';
+import { OAuthError } from '@tessera/contracts';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import express from 'express';
@@ -30,7 +32,10 @@ export async function startTokenService(
   });
   app.disable('x-powered-by');
   app.set('case sensitive routing', true);
+  // req.ip, the rate-limit key, honours X-Forwarded-For only from the configured proxies.
+  app.set('trust proxy', trustProxySetting(config.trustedProxies));
   app.use(listenerBoundary);
+  limitPublicEndpoints(app, config.rateLimits);
   // Small bodies only; `extended: false` keeps repeated parameters as arrays, which the endpoints refuse.
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }));
   app.use(express.json({ limit: '64kb' }));
@@ -64,6 +69,39 @@ export async function startTokenService(
       await app.close();
     },
   };
+}
+
+/**
+ * Per-IP limits on the endpoints a client can hammer with guesses or floods, by route, before the
+ * body parsers so a refused request costs nothing more. Each instance counts in its own memory: the
+ * limits slow one source down; nothing exact depends on them.
+ */
+function limitPublicEndpoints(app: NestExpressApplication, limits: TokenServiceConfig['rateLimits']): void {
+  const clock = app.get(Clock);
+  const routes: [string, RateLimit | undefined][] = [
+    ['/oauth2/token', limits.token],
+    ['/oauth2/register', limits.register],
+    ['/oauth2/introspect', limits.introspect],
+  ];
+  for (const [path, limit] of routes) {
+    if (!limit) continue;
+    const limiter = new RateLimiter({ ...limit, now: () => clock.now() });
+    app.use(path, limitRequests(limiter, { methods: ['POST'], refuse: tooManyRequests }));
+  }
+}
+
+/**
+ * 429 with Retry-After (RFC 6585 §4) and an RFC 6749 §5.2 body. No error code is registered for
+ * throttling at these endpoints: `slow_down` belongs to the device grant (RFC 8628 §3.5), where it
+ * tells a client to lengthen its polling interval, so a client of another grant would misread it;
+ * `temporarily_unavailable` (RFC 6749 §4.1.2.1, IANA OAuth Extensions Error Registry) means "cannot
+ * handle the request now because of temporary overloading", which is what the client should act on.
+ */
+function tooManyRequests(_req: express.Request, res: express.Response, retryAfterSeconds: number): void {
+  const error = new OAuthError('temporarily_unavailable', `too many requests from this address; retry after ${retryAfterSeconds} seconds`, 429);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Pragma', 'no-cache');
+  res.json(error.toJSON());
 }
 
 function listen(server: Server, port: number, host?: string): Promise<Server> {

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { Clock } from '@tessera/abuse';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from './config/token-service.config';
 import { ClientAuthenticator } from './clients/client-authenticator';
 import { ClientRepository } from './clients/client.repository';
@@ -48,6 +49,8 @@ export class TokenServiceModule {
       ],
       providers: [
         { provide: TOKEN_SERVICE_CONFIG, useValue: config },
+        // Time of the per-IP rate limits (main.ts); a test moves it forward.
+        Clock,
         // keys, clients
         SigningKeys, ClientRepository, Clients, ClientAuthenticator,
         // authorize, interaction, sessions, token

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { loadLoginUiConfig } from './login-ui.config';
 
@@ -22,6 +23,39 @@ describe('loadLoginUiConfig', () => {
     expect(config.loginUiSecret).toHaveLength(43);
   });
 
+  it('defends against brute force by default: Keycloak-like lockout, bounded argon2, 20 sign-ins a minute per address', () => {
+    expect(loadLoginUiConfig({ DATA_DIR: dataDir })).toMatchObject({
+      lockout: { maxFailures: 30, waitSeconds: 60, maxWaitSeconds: 900, resetSeconds: 43200 },
+      argon2: { maxConcurrency: availableParallelism() * 2, maxQueue: 64 },
+      rateLimits: { login: { limit: 20, windowSeconds: 60 } },
+      trustedProxies: [],
+    });
+  });
+
+  it('reads the brute-force settings', () => {
+    const config = loadLoginUiConfig({
+      DATA_DIR: dataDir,
+      LOCKOUT_MAX_FAILURES: '5', LOCKOUT_WAIT_SECONDS: '30', LOCKOUT_MAX_WAIT_SECONDS: '600', LOCKOUT_RESET_SECONDS: '3600',
+      ARGON2_MAX_CONCURRENCY: '2', ARGON2_MAX_QUEUE: '0',
+      RATE_LIMIT_LOGIN: '100/300', TRUSTED_PROXIES: 'loopback,10.0.0.0/8',
+    });
+    expect(config).toMatchObject({
+      lockout: { maxFailures: 5, waitSeconds: 30, maxWaitSeconds: 600, resetSeconds: 3600 },
+      argon2: { maxConcurrency: 2, maxQueue: 0 },
+      rateLimits: { login: { limit: 100, windowSeconds: 300 } },
+      trustedProxies: ['loopback', '10.0.0.0/8'],
+    });
+  });
+
+  it('lets a longer first wait raise the default cap with it', () => {
+    expect(loadLoginUiConfig({ DATA_DIR: dataDir, LOCKOUT_WAIT_SECONDS: '1200' }).lockout).toMatchObject({ waitSeconds: 1200, maxWaitSeconds: 1200 });
+  });
+
+  it('turns the per-address limit off on request', () => {
+    expect(loadLoginUiConfig({ DATA_DIR: dataDir, RATE_LIMIT_ENABLED: 'false' }).rateLimits.login).toBeUndefined();
+    expect(loadLoginUiConfig({ DATA_DIR: dataDir, RATE_LIMIT_LOGIN: 'off' }).rateLimits.login).toBeUndefined();
+  });
+
   it('uses Secure cookies behind an https URL', () => {
     expect(loadLoginUiConfig({ DATA_DIR: dataDir, LOGIN_UI_URL: 'https://login.example.com/' }))
       .toMatchObject({ publicUrl: 'https://login.example.com', secureCookies: true });
@@ -32,8 +66,20 @@ describe('loadLoginUiConfig', () => {
     ['LOGIN_UI_URL', 'ftp://x'],
     ['TOKEN_SERVICE_INTERNAL_URL', 'not a url'],
     ['LOGIN_UI_SECRET', 'short'],
+    ['LOCKOUT_MAX_FAILURES', '0'],
+    ['LOCKOUT_WAIT_SECONDS', '0'],
+    ['LOCKOUT_RESET_SECONDS', '10'],
+    ['ARGON2_MAX_CONCURRENCY', '0'],
+    ['ARGON2_MAX_QUEUE', '-1'],
+    ['RATE_LIMIT_LOGIN', '20 per minute'],
+    ['TRUSTED_PROXIES', '*'],
   ])('refuses a bad %s, naming it', (name, value) => {
     expect(() => loadLoginUiConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(new RegExp(`^${name}: `));
+  });
+
+  it('refuses a cap shorter than the first wait', () => {
+    expect(() => loadLoginUiConfig({ DATA_DIR: dataDir, LOCKOUT_WAIT_SECONDS: '120', LOCKOUT_MAX_WAIT_SECONDS: '60' }))
+      .toThrow(/^LOCKOUT_MAX_WAIT_SECONDS: must be at least LOCKOUT_WAIT_SECONDS/);
   });
 
   it('requires the secrets in production', () => {

@@ -1,6 +1,9 @@
-import { Env, readBaseUrl, readPort, readString, secretOrDevDefault } from '@tessera/config';
+import { RateLimit, readRateLimit, readTrustedProxies } from '@tessera/abuse';
+import { ConfigError, Env, readBaseUrl, readInt, readPort, readString, secretOrDevDefault } from '@tessera/config';
 import { DatabaseTarget, parseDatabaseUrl } from '@tessera/database';
 import { resolve } from 'node:path';
+import { DEFAULT_LOCKOUT, LockoutPolicy } from '../users/lockout.rule';
+import { DEFAULT_ARGON2_LIMITS } from '../users/users.service';
 
 export interface LoginUiConfig {
   /** Where browsers reach these pages. */
@@ -21,6 +24,14 @@ export interface LoginUiConfig {
   adminPassword?: string;
   /** Cookies get `Secure` when the pages are served over https. */
   secureCookies: boolean;
+  /** Per-account lockout, counted in the database and so shared by every instance. */
+  lockout: LockoutPolicy;
+  /** argon2id work in flight (19 MiB each): checks at once, and checks waiting for a turn. */
+  argon2: { maxConcurrency: number; maxQueue: number };
+  /** Per-IP limits, kept in each instance's memory; an absent one is off. */
+  rateLimits: { login?: RateLimit };
+  /** Proxies whose X-Forwarded-For names the client (Express `trust proxy`); none by default. */
+  trustedProxies: string[];
 }
 
 export const LOGIN_UI_CONFIG = Symbol('LOGIN_UI_CONFIG');
@@ -43,5 +54,31 @@ export function loadLoginUiConfig(env: Env, warn: (message: string) => void = ()
     adminUsername: readString(env, 'ADMIN_USERNAME'),
     adminPassword: env.ADMIN_PASSWORD || undefined,
     secureCookies: publicUrl.startsWith('https:'),
+    lockout: readLockout(env),
+    argon2: {
+      maxConcurrency: readInt(env, 'ARGON2_MAX_CONCURRENCY', DEFAULT_ARGON2_LIMITS.maxConcurrency, { min: 1, max: 256 }),
+      maxQueue: readInt(env, 'ARGON2_MAX_QUEUE', DEFAULT_ARGON2_LIMITS.maxQueue, { min: 0, max: 100_000 }),
+    },
+    rateLimits: {
+      login: readRateLimit(env, 'RATE_LIMIT_LOGIN', { limit: 20, windowSeconds: 60 }),
+    },
+    trustedProxies: readTrustedProxies(env),
+  };
+}
+
+const DAY = 86_400;
+
+function readLockout(env: Env): LockoutPolicy {
+  const waitSeconds = readInt(env, 'LOCKOUT_WAIT_SECONDS', DEFAULT_LOCKOUT.waitSeconds, { min: 1, max: DAY });
+  // A longer first wait raises the default cap with it rather than failing the start.
+  const maxWaitSeconds = readInt(env, 'LOCKOUT_MAX_WAIT_SECONDS', Math.max(DEFAULT_LOCKOUT.maxWaitSeconds, waitSeconds), { min: 1, max: DAY });
+  if (maxWaitSeconds < waitSeconds) {
+    throw new ConfigError('LOCKOUT_MAX_WAIT_SECONDS', `must be at least LOCKOUT_WAIT_SECONDS (${waitSeconds}), got ${maxWaitSeconds}`);
+  }
+  return {
+    maxFailures: readInt(env, 'LOCKOUT_MAX_FAILURES', DEFAULT_LOCKOUT.maxFailures, { min: 1, max: 10_000 }),
+    waitSeconds,
+    maxWaitSeconds,
+    resetSeconds: readInt(env, 'LOCKOUT_RESET_SECONDS', DEFAULT_LOCKOUT.resetSeconds, { min: 60, max: 365 * DAY }),
   };
 }

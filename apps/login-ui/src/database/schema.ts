@@ -1,8 +1,9 @@
 // Every entity and migration of the login UI; the migrations are hand-written to run on SQLite and MySQL.
 /* eslint-disable @typescript-eslint/no-unsafe-function-type */
 import { CreateUsers1764300000000 } from '../migrations/1764300000000-create-users';
+import { AddUsersLockout1764400000000 } from '../migrations/1764400000000-add-users-lockout';
 import { UserEntity } from '../users/user.entity';
 
 export const LOGIN_UI_ENTITIES: Function[] = [UserEntity];
-export const LOGIN_UI_MIGRATIONS: Function[] = [CreateUsers1764300000000];
+export const LOGIN_UI_MIGRATIONS: Function[] = [CreateUsers1764300000000, AddUsersLockout1764400000000];
 export const LOGIN_UI_MIGRATIONS_TABLE = 'login_ui_migrations';

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CsrfGuard } from '../security/csrf.guard';
 import { Csrf } from '../security/csrf.service';
@@ -6,6 +6,7 @@ import { challengeParam } from '../token-service/challenge-param';
 import { User } from '../users/users.service';
 import { LocalAuthGuard } from './local.strategy';
 import { LoginFlow } from './login.flow';
+import { SignInBusyFilter } from './sign-in-refusals';
 
 interface LoginForm {
   login_challenge?: string;
@@ -25,6 +26,7 @@ export class LoginController {
   @Post()
   @HttpCode(200)
   @UseGuards(CsrfGuard, LocalAuthGuard)
+  @UseFilters(SignInBusyFilter)
   async submit(@Body() form: LoginForm, @Req() req: Request, @Res() res: Response): Promise<void> {
     const challenge = challengeParam(form.login_challenge);
     const user = req.user as User | null;

@@ -12,6 +12,10 @@ export interface LoginFormView {
   error?: string;
 }
 
+/**
+ * The one answer to a refused password, whether the account is unknown, the password wrong or the
+ * account locked out: a lock is deliberately not announced (see sign-in-refusals.ts).
+ */
 export const INVALID_CREDENTIALS = 'Invalid username or password.';
 
 @Injectable()

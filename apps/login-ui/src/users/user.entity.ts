@@ -42,4 +42,15 @@ export class UserEntity {
 
   @Column({ name: 'updated_at', type: 'bigint', transformer: epochMillis })
   updatedAt!: number;
+
+  /** Sign-in attempts counted against the account since the last success or reset (lockout.rule.ts). */
+  @Column({ name: 'failed_count', type: 'integer', default: 0 })
+  failedCount!: number;
+
+  @Column({ name: 'last_failure_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  lastFailureAt!: number | null;
+
+  /** While in the future, no password is checked for this account. */
+  @Column({ name: 'locked_until', type: 'bigint', nullable: true, transformer: epochMillis })
+  lockedUntil!: number | null;
 }

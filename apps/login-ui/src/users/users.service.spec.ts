@@ -1,3 +1,4 @@
+import { ConcurrencyGate, GateFull } from '@tessera/abuse';
 import { pendingSchemaChanges, parseDatabaseUrl } from '@tessera/database';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,6 +98,13 @@ describe('Users on a real database', () => {
       expect((await users.verifyCredentials(email, 'correct horse'))?.email).toBe(email);
     });
 
+    it('answers null for a name that only a database collation would equate with the account', async () => {
+      // utf8mb4_unicode_ci equates these with the plain letters; loginKey (NFKC, case) does not.
+      for (const lookalike of [username.replace('u', '\u00fa'), username.replace('u', 'u\u0300'), username.replace('u', '\u00fc')]) {
+        expect(await users.verifyCredentials(lookalike, 'correct horse')).toBeNull();
+      }
+    });
+
     it('answers null for a wrong password', async () => {
       expect(await users.verifyCredentials(username, 'Correct horse')).toBeNull();
     });
@@ -115,6 +123,18 @@ describe('Users on a real database', () => {
       const verify = jest.spyOn(argon2, 'verify');
       expect(await users.verifyCredentials(other, 'correct horse')).toBeNull();
       expect(verify).toHaveBeenCalledTimes(1);
+    });
+
+    it('refuses at once with GateFull, instead of queueing without end, when the argon2 gate is full', async () => {
+      const gated = new Users(new UserRepository(dataSource), new PasswordHasher(), {
+        gate: new ConcurrencyGate({ maxConcurrent: 1, maxQueue: 1, retryAfterSeconds: 3 }),
+      });
+      const results = await Promise.allSettled([1, 2, 3].map(() => gated.verifyCredentials(username, 'correct horse')));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+      expect((results[2] as PromiseRejectedResult).reason).toEqual(new GateFull(3));
+      // The first two were checked in turn, and the gate is free again.
+      expect(results.slice(0, 2).map((r) => (r as PromiseFulfilledResult<{ username: string } | null>).value?.username)).toEqual([username, username]);
+      expect((await gated.verifyCredentials(username, 'correct horse'))?.username).toBe(username);
     });
   });
 });

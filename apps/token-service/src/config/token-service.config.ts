@@ -1,3 +1,4 @@
+import { RateLimit, readRateLimit, readTrustedProxies } from '@tessera/abuse';
 import { Env, readBaseUrl, readInt, readPort, readString, secretOrDevDefault } from '@tessera/config';
 import { DatabaseTarget, parseDatabaseUrl } from '@tessera/database';
 import { resolve } from 'node:path';
@@ -32,6 +33,10 @@ export interface TokenServiceConfig {
   };
   /** Cookies get `Secure` when the issuer is served over https. */
   secureCookies: boolean;
+  /** Per-IP limits of the public JSON endpoints, kept in each instance's memory; an absent one is off. */
+  rateLimits: { token?: RateLimit; register?: RateLimit; introspect?: RateLimit };
+  /** Proxies whose X-Forwarded-For names the client (Express `trust proxy`); none by default. */
+  trustedProxies: string[];
 }
 
 export const TOKEN_SERVICE_CONFIG = Symbol('TOKEN_SERVICE_CONFIG');
@@ -67,5 +72,14 @@ export function loadTokenServiceConfig(env: Env, warn: (message: string) => void
       jwksCache: readInt(env, 'JWKS_MAX_AGE', 300, { min: 0, max: DAY }),
     },
     secureCookies: issuer.startsWith('https:'),
+    // Generous: a partner's back end sends every user's code and refresh through one address, and a
+    // resource server may introspect per request. They cap a flood from one source per instance;
+    // RATE_LIMIT_ENABLED=false turns them off for a benchmark from 127.0.0.1.
+    rateLimits: {
+      token: readRateLimit(env, 'RATE_LIMIT_TOKEN', { limit: 6000, windowSeconds: 60 }),
+      register: readRateLimit(env, 'RATE_LIMIT_REGISTER', { limit: 300, windowSeconds: 60 }),
+      introspect: readRateLimit(env, 'RATE_LIMIT_INTROSPECT', { limit: 6000, windowSeconds: 60 }),
+    },
+    trustedProxies: readTrustedProxies(env),
   };
 }
