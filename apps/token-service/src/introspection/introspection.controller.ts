@@ -1,10 +1,10 @@
-import { Body, Controller, Header, Headers, HttpCode, Inject, Post, Req, UseFilters } from '@nestjs/common';
-import type { Request } from 'express';
+import { All, Body, Controller, Header, Headers, HttpCode, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { requiredParam } from '../authorize/params';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
 import { OAuthJsonFilter } from '../http/oauth-json.filter';
-import { formBody } from '../token/token.controller';
+import { formBody, refuseNonPost } from '../token/token.controller';
 import { TokenLookup } from '../token/token-lookup';
 
 /** RFC 7662 token introspection, for authenticated clients. */
@@ -43,5 +43,10 @@ export class IntrospectionController {
     // Access tokens are meant for resource servers, which introspect as clients of their own.
     const { iss, sub, aud, client_id, scope, exp, iat, jti } = found.claims;
     return { active: true, iss, sub, aud, client_id, scope, exp, iat, jti, token_type: 'Bearer' };
+  }
+
+  @All('introspect')
+  otherMethod(@Res({ passthrough: true }) res: Response): never {
+    return refuseNonPost(res);
   }
 }

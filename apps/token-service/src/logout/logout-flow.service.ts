@@ -10,6 +10,7 @@ import { FlowNotFound } from '../flow/sign-in-flow.service';
 import { SigningKeys } from '../keys/signing-keys.service';
 import { SsoSession } from '../sessions/sso-session.entity';
 import { SsoSessionRepository } from '../sessions/sso-session.repository';
+import { audienceOf, hasFiniteExpiry, isStrictCompactJws } from '../token/own-jwt.rule';
 import { ID_TOKEN_TYP } from '../token/token-issuer';
 import { LogoutRequest } from './logout-request.entity';
 import { LogoutRequestRepository } from './logout-request.repository';
@@ -94,10 +95,13 @@ export class LogoutFlow {
     const clientIdParam = singleParam(params, 'client_id');
     let audience: string[] = [];
     if (hint !== undefined) {
+      const notOurs = new InvalidRequest('id_token_hint is not an ID token issued here');
+      if (!isStrictCompactJws(hint)) throw notOurs;
       // An expired ID token is still a fine hint of who asks (RP-Initiated Logout §2).
-      const { payload } = await this.keys.verify(hint, { typ: ID_TOKEN_TYP, allowExpired: true })
-        .catch(() => { throw new InvalidRequest('id_token_hint is not an ID token issued here'); });
-      audience = typeof payload.aud === 'string' ? [payload.aud] : payload.aud ?? [];
+      const { payload } = await this.keys.verify(hint, { typ: ID_TOKEN_TYP, allowExpired: true }).catch(() => { throw notOurs; });
+      const aud = audienceOf(payload);
+      if (!hasFiniteExpiry(payload) || !aud) throw notOurs;
+      audience = aud;
     }
     if (clientIdParam !== undefined && hint !== undefined && !audience.includes(clientIdParam)) {
       throw new InvalidRequest('client_id does not match the id_token_hint');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JWTPayload } from 'jose';
 import { SigningKeys } from '../keys/signing-keys.service';
+import { hasFiniteExpiry, isStrictCompactJws } from './own-jwt.rule';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { TokenGrant } from './token-grant.entity';
@@ -26,8 +27,9 @@ export class TokenLookup {
   }
 
   async accessToken(token: string): Promise<LiveToken | null> {
+    if (!isStrictCompactJws(token)) return null;
     const verified = await this.keys.verify(token, { typ: ACCESS_TOKEN_TYP }).catch(() => null);
-    if (!verified) return null;
+    if (!verified || !hasFiniteExpiry(verified.payload)) return null;
     const gid = verified.payload.gid;
     if (gid === undefined) return { kind: 'access_token', claims: verified.payload, grant: null }; // a client's own token
     const grant = typeof gid === 'string' ? await this.grants.findActive(gid) : null;

@@ -1,6 +1,6 @@
-import { Body, Controller, Header, Headers, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
-import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '@tessera/contracts';
-import type { Request } from 'express';
+import { All, Body, Controller, Header, Headers, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedGrantType } from '@tessera/contracts';
+import type { Request, Response } from 'express';
 import { requiredParam } from '../authorize/params';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { Client } from '../clients/client.entity';
@@ -42,6 +42,20 @@ export class TokenController {
     if (!(client.grantTypes as readonly string[]).includes(grantType)) throw new UnauthorizedClient(`the client may not use ${grantType}`);
     return grant.exchange(client, params, Date.now());
   }
+
+  @All('token')
+  otherMethod(@Res({ passthrough: true }) res: Response): never {
+    return refuseNonPost(res);
+  }
+}
+
+/**
+ * RFC 6749 §3.2 (token), RFC 7662 §2.1 (introspection): POST only. Any other method gets the
+ * standard JSON error with 405 and Allow, not a framework 404 that quotes the request URL.
+ */
+export function refuseNonPost(res: Response): never {
+  res.setHeader('Allow', 'POST');
+  throw new OAuthError('invalid_request', 'this endpoint accepts POST only', 405);
 }
 
 /** RFC 6749 §3.2: the token endpoint takes application/x-www-form-urlencoded, nothing else. */
