@@ -116,7 +116,8 @@ async function probeClient(issuer: URL, client: StoredClient, fetchImpl: typeof 
     signal: AbortSignal.timeout(5_000),
   });
   const body = (await res.json().catch(() => ({}))) as { error?: unknown };
-  if (res.status >= 500) throw new IssuerUnavailable(`the token endpoint answered ${res.status}`);
+  // 429: Tessera's per-address limit; worth waiting for like a token service that is not up yet.
+  if (res.status >= 500 || res.status === 429) throw new IssuerUnavailable(`the token endpoint answered ${res.status}`);
   if (body.error === 'invalid_grant') return 'known';
   if (res.status === 401 || body.error === 'invalid_client' || body.error === 'unauthorized_client') return 'unknown';
   throw new Error(`unexpected answer from the token endpoint to the client check: ${res.status} ${String(body.error ?? '')}`);
