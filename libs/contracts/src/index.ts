@@ -2,6 +2,7 @@ export {
   OAuthError, InvalidRequest, InvalidClient, InvalidGrant, UnauthorizedClient, UnsupportedGrantType,
   UnsupportedResponseType, InvalidScope, LoginRequired,
   ConsentRequired, InvalidToken, InvalidClientMetadata, InvalidRedirectUri, ServerError, toOAuthError,
+  TemporarilyUnavailable,
 } from './oauth-error';
 export type {
   ClientSummary, LoginRequest, IdentityClaims, AcceptLoginBody, ConsentRequest, AcceptConsentBody,

@@ -58,6 +58,21 @@ export class InvalidClientMetadata extends OAuthError {
 export class InvalidRedirectUri extends OAuthError {
   constructor(description: string) { super('invalid_redirect_uri', description); }
 }
+/**
+ * RFC 6749 §4.1.2.1 and §5.2 (registered for the token endpoint in the IANA OAuth Extensions Error
+ * Registry): the server cannot handle the request now, e.g. its database is down or a lock timed
+ * out. 503 with `Retry-After` (RFC 9110 §10.2.3): the client may try the same request again later.
+ *
+ * @example
+ * ```ts
+ * throw new TemporarilyUnavailable('the database is not answering', 5);
+ * ```
+ */
+export class TemporarilyUnavailable extends OAuthError {
+  constructor(description = 'the service is temporarily unavailable', readonly retryAfterSeconds = 5) {
+    super('temporarily_unavailable', description, 503);
+  }
+}
 /** Anything not meant for the client becomes this; its detail goes to the log, never to the wire. */
 export class ServerError extends OAuthError {
   constructor(description = 'the server could not complete the request') { super('server_error', description, 500); }

@@ -13,6 +13,9 @@ export interface DataSourceSpec {
   migrationsTableName: string;
 }
 
+/** How long mysql2 waits for a server to accept a connection before failing it. */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
 /** One DataSource factory for every app: SQLite by default, MySQL/MariaDB when the URL says so. */
 export function createDataSource(spec: DataSourceSpec): DataSource {
   const common = {
@@ -48,7 +51,12 @@ export function createDataSource(spec: DataSourceSpec): DataSource {
       timezone: 'Z',
       supportBigNumbers: true,
       bigNumberStrings: false,
-      extra: { connectionLimit: 10 },
+      // Never hang on a server that does not answer: a connection attempt gives up after
+      // CONNECT_TIMEOUT_MS; keep-alive finds a silently dropped connection; and when every
+      // connection is busy, requests queue for one only up to a bound (mysql2's pool has no
+      // acquire timeout), beyond which they fail fast and are answered 503.
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      extra: { connectionLimit: 10, queueLimit: 1000, enableKeepAlive: true, keepAliveInitialDelay: 10_000 },
     };
   }
   return new DataSource(options);

@@ -1,12 +1,13 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { openMigratedDataSource } from '@tessera/database';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { openMigratedDataSource, StartupWait } from '@tessera/database';
 import { DataSource } from 'typeorm';
 import { LOGIN_UI_CONFIG, LoginUiConfig } from '../config/login-ui.config';
 import { LOGIN_UI_ENTITIES, LOGIN_UI_MIGRATIONS, LOGIN_UI_MIGRATIONS_TABLE } from './schema';
 
 /** Opens the database and brings its schema up to date; used by the app and by the CLI. */
-export function openLoginUiDatabase(config: Pick<LoginUiConfig, 'database'>): Promise<DataSource> {
+export function openLoginUiDatabase(config: Pick<LoginUiConfig, 'database'>, startup?: StartupWait): Promise<DataSource> {
   return openMigratedDataSource({
+    startup,
     target: config.database,
     entities: LOGIN_UI_ENTITIES,
     migrations: LOGIN_UI_MIGRATIONS,
@@ -20,7 +21,11 @@ export function openLoginUiDatabase(config: Pick<LoginUiConfig, 'database'>): Pr
   providers: [{
     provide: DataSource,
     inject: [LOGIN_UI_CONFIG],
-    useFactory: openLoginUiDatabase,
+    // A process started before its database waits for it (DATABASE_STARTUP_TIMEOUT), saying so.
+    useFactory: (config: LoginUiConfig) => openLoginUiDatabase(config, {
+      timeoutSeconds: config.databaseStartupTimeout,
+      log: (message) => new Logger('Database').warn(message),
+    }),
   }],
   exports: [DataSource],
 })

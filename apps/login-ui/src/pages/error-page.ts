@@ -28,7 +28,8 @@ export function oauthErrorPage(error: unknown, description: unknown): ErrorPage 
   const code = typeof error === 'string' && /^[a-z_]{1,64}$/.test(error) ? error : undefined;
   const text = typeof description === 'string' ? description.trim() : '';
   return {
-    status: 400,
+    // The issuer sends the browser here when its database is down: a 503 tells a monitor it is an outage, not a bad request.
+    status: code === 'temporarily_unavailable' ? 503 : 400,
     headline: (code && HEADLINES[code]) ?? 'Something went wrong',
     detail: text ? (text.length > DETAIL_MAX ? `${text.slice(0, DETAIL_MAX)}…` : text) : undefined,
     code,
@@ -51,6 +52,13 @@ export const FORM_EXPIRED: ErrorPage = {
   status: 403,
   headline: 'This form has expired',
   detail: 'For your security the form could not be accepted. Go back, reload the page and try again.',
+};
+
+/** The user directory's database is down or a lock timed out: nothing the person did wrong. */
+export const DATABASE_UNAVAILABLE: ErrorPage = {
+  status: 503,
+  headline: 'Tessera is temporarily unavailable',
+  detail: 'Signing in is not possible right now. Please try again in a moment.',
 };
 
 export const BAD_REQUEST: ErrorPage = { status: 400, headline: 'The request could not be understood' };

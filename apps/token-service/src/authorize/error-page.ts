@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { OAuthError, toOAuthError } from '@tessera/contracts';
 import type { Response } from 'express';
+import { databaseFailureAsOAuthError } from '../http/database-unavailable';
 import { withParams } from './redirect-uri.rule';
 
 /**
@@ -21,7 +22,8 @@ export function redirectBrowser(res: Response, location: string): void {
  * A browser-facing endpoint failed: redirect to where `destination` says the error belongs. The
  * detail of anything that is not an OAuthError goes to the log only.
  */
-export function redirectForError(res: Response, err: unknown, logger: Logger, destination: (error: OAuthError) => string): void {
+export function redirectForError(res: Response, thrown: unknown, logger: Logger, destination: (error: OAuthError) => string): void {
+  const err = databaseFailureAsOAuthError(thrown, logger);
   if (!(err instanceof OAuthError)) logger.error(err instanceof Error ? err.stack : String(err));
   redirectBrowser(res, destination(toOAuthError(err)));
 }

@@ -1,5 +1,5 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { openMigratedDataSource } from '@tessera/database';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { openMigratedDataSource, StartupWait } from '@tessera/database';
 import { DataSource } from 'typeorm';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
 import {
@@ -7,8 +7,9 @@ import {
 } from './schema';
 
 /** Opens the database and brings its schema up to date before any request is served. */
-export function openTokenServiceDatabase(config: Pick<TokenServiceConfig, 'database'>): Promise<DataSource> {
+export function openTokenServiceDatabase(config: Pick<TokenServiceConfig, 'database'>, startup?: StartupWait): Promise<DataSource> {
   return openMigratedDataSource({
+    startup,
     target: config.database,
     entities: TOKEN_SERVICE_ENTITIES,
     migrations: TOKEN_SERVICE_MIGRATIONS,
@@ -22,7 +23,11 @@ export function openTokenServiceDatabase(config: Pick<TokenServiceConfig, 'datab
   providers: [{
     provide: DataSource,
     inject: [TOKEN_SERVICE_CONFIG],
-    useFactory: openTokenServiceDatabase,
+    // A process started before its database waits for it (DATABASE_STARTUP_TIMEOUT), saying so.
+    useFactory: (config: TokenServiceConfig) => openTokenServiceDatabase(config, {
+      timeoutSeconds: config.databaseStartupTimeout,
+      log: (message) => new Logger('Database').warn(message),
+    }),
   }],
   exports: [DataSource],
 })

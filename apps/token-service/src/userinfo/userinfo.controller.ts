@@ -1,12 +1,15 @@
-import { All, Controller, Req, Res } from '@nestjs/common';
+import { All, Controller, Req, Res, UseFilters } from '@nestjs/common';
 import { InvalidRequest, InvalidToken, OAuthError } from '@tessera/contracts';
 import type { Request, Response } from 'express';
 import { splitScope } from '../authorize/scope.rule';
 import { claimsForScope } from '../claims/claims.rule';
+import { OAuthJsonFilter } from '../http/oauth-json.filter';
 import { TokenLookup } from '../token/token-lookup';
 
 /** The UserInfo endpoint (OIDC Core §5.3), a bearer-protected resource (RFC 6750). */
 @Controller('oauth2')
+// What is not an OAuthError (a database that is down: 503 temporarily_unavailable) is rendered as JSON there.
+@UseFilters(OAuthJsonFilter)
 export class UserinfoController {
   constructor(private readonly tokens: TokenLookup) {}
 
