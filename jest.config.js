@@ -8,7 +8,7 @@ module.exports = {
   },
   // jose and openid-client are ESM-only: let ts-jest turn them into CommonJS (STACK.md).
   transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
-  moduleNameMapper: { '^@tessera/(contracts|database|config|rp|abuse)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@tessera/(contracts|database|config|rp|abuse|operations)$': '<rootDir>/libs/$1/src' },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   testTimeout: 60_000,
 };

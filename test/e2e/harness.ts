@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
+import { JsonLogger, LogSink } from '@tessera/operations';
 import { loadLoginUiConfig } from '../../apps/login-ui/src/config/login-ui.config';
 import { startLoginUi } from '../../apps/login-ui/src/main';
 import { Users } from '../../apps/login-ui/src/users/users.service';
@@ -39,6 +40,8 @@ export interface Provider {
   loginUiUrl: string;
   /** Base URL of the token service's internal listener (the login/consent provider API). */
   internalUrl: string;
+  /** Base URL of the login UI's metrics listener. */
+  loginUiMetricsUrl: string;
   internalApiSecret: string;
   initialAccessToken: string;
   /** The environment both apps were configured from. */
@@ -74,13 +77,18 @@ function randomSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export async function startProvider(extraEnv: Record<string, string> = {}): Promise<Provider> {
+export interface ProviderOptions {
+  /** Receives every log line of both apps (JSON, one per call); without it the apps log nothing. */
+  logSink?: LogSink;
+}
+
+export async function startProvider(extraEnv: Record<string, string> = {}, options: ProviderOptions = {}): Promise<Provider> {
   // A port can be taken between the probe and the bind; then start again, from a fresh folder so
   // no key stored under the failed attempt's secrets is left behind on SQLite.
   for (let attempt = 1; ; attempt++) {
     const tmp = await mkdtemp(join(tmpdir(), 'tessera-e2e-'));
     try {
-      return await startOnFreePorts(tmp, extraEnv);
+      return await startOnFreePorts(tmp, extraEnv, options);
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
       if (!isPortTaken(err) || attempt === 5) throw err;
@@ -88,8 +96,9 @@ export async function startProvider(extraEnv: Record<string, string> = {}): Prom
   }
 }
 
-async function startOnFreePorts(tmp: string, extraEnv: Record<string, string>): Promise<Provider> {
-  const [publicPort, internalPort, loginUiPort] = await freePorts(3);
+async function startOnFreePorts(tmp: string, extraEnv: Record<string, string>, options: ProviderOptions): Promise<Provider> {
+  const logger = (service: string) => (options.logSink ? new JsonLogger({ service, sink: options.logSink }) : false);
+  const [publicPort, internalPort, loginUiPort, loginUiMetricsPort] = await freePorts(4);
   const issuer = `http://127.0.0.1:${publicPort}`;
   const loginUiUrl = `http://127.0.0.1:${loginUiPort}`;
   const internalUrl = `http://127.0.0.1:${internalPort}`;
@@ -106,6 +115,7 @@ async function startOnFreePorts(tmp: string, extraEnv: Record<string, string>): 
     LOGIN_UI_URL: loginUiUrl,
     LOGIN_UI_HOST: '127.0.0.1',
     LOGIN_UI_PORT: String(loginUiPort),
+    LOGIN_UI_METRICS_PORT: String(loginUiMetricsPort),
     DATA_DIR: tmp,
     DATABASE_URL: databaseUrl,
     // Signing keys are stored encrypted under this secret: on a shared database every run must use
@@ -117,11 +127,11 @@ async function startOnFreePorts(tmp: string, extraEnv: Record<string, string>): 
     ...extraEnv,
   };
 
-  let tokenService: RunningTokenService | undefined = await startTokenService(loadTokenServiceConfig(env), false);
+  let tokenService: RunningTokenService | undefined = await startTokenService(loadTokenServiceConfig(env), logger('token-service'));
   let lastTokenServiceApp = tokenService.app;
   let loginUi: Awaited<ReturnType<typeof startLoginUi>>;
   try {
-    loginUi = await startLoginUi(loadLoginUiConfig(env, () => undefined), false);
+    loginUi = await startLoginUi(loadLoginUiConfig(env, () => undefined), logger('login-ui'));
   } catch (err) {
     await tokenService.close();
     throw err;
@@ -164,6 +174,7 @@ async function startOnFreePorts(tmp: string, extraEnv: Record<string, string>): 
     issuer,
     loginUiUrl,
     internalUrl,
+    loginUiMetricsUrl: `http://127.0.0.1:${loginUiMetricsPort}`,
     internalApiSecret: env.INTERNAL_API_SECRET,
     initialAccessToken: env.INITIAL_ACCESS_TOKEN,
     env,
@@ -189,7 +200,7 @@ async function startOnFreePorts(tmp: string, extraEnv: Record<string, string>): 
       // port while it was free (unlikely below the ephemeral range); try a few times before giving up.
       for (let attempt = 1; ; attempt++) {
         try {
-          tokenService = await startTokenService(loadTokenServiceConfig(env), false);
+          tokenService = await startTokenService(loadTokenServiceConfig(env), logger('token-service'));
           lastTokenServiceApp = tokenService.app;
           return;
         } catch (err) {

@@ -1,24 +1,28 @@
 import 'reflect-metadata';
-import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
+import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Clock, limitRequests, RateLimiter, trustProxySetting } from '@tessera/abuse';
 import { stopOnSignals } from '@tessera/config';
+import { accessLog, closeGracefully, JsonLogger, listen, metricsOnly } from '@tessera/operations';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import hbs from 'hbs';
-import { Server } from 'node:http';
+import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadLoginUiConfig, LoginUiConfig } from './config/login-ui.config';
 import { LoginUiModule } from './login-ui.module';
 import { renderTooManySignIns } from './login/sign-in-refusals';
+import { LoginUiMetrics } from './metrics/login-ui.metrics';
 import { noStore, securityHeaders } from './security/security-headers';
 import { singleValuedForm } from './security/single-valued-form';
 
 export interface RunningLoginUi {
   app: INestApplication;
   port: number;
+  /** Port of the listener that serves only `GET /metrics`. */
+  metricsPort: number;
   close(): Promise<void>;
 }
 
@@ -29,13 +33,17 @@ const PUBLIC = join(__dirname, '..', 'public');
 /** Builds the app and listens; used by main() and by the tests. */
 export async function startLoginUi(
   config: LoginUiConfig,
-  logger: LoggerService | false = new ConsoleLogger({ json: true }),
+  logger: LoggerService | false = new JsonLogger({ service: 'login-ui' }),
 ): Promise<RunningLoginUi> {
   await registerPartials();
-  const app = await NestFactory.create<NestExpressApplication>(LoginUiModule.forRoot(config), { logger, bodyParser: false });
+  const metrics = new LoginUiMetrics();
+  const app = await NestFactory.create<NestExpressApplication>(LoginUiModule.forRoot(config, metrics), { logger, bodyParser: false });
+  metrics.watch(() => app);
   app.disable('x-powered-by');
   // req.ip, the rate-limit key, honours X-Forwarded-For only from the configured proxies.
   app.set('trust proxy', trustProxySetting(config.trustedProxies));
+  // First, so every answer has a request id, an access line and a count.
+  app.use(accessLog({ logger: logger instanceof JsonLogger ? logger : false, metrics: metrics.registry }));
   app.use(securityHeaders(config.secureCookies));
   app.useStaticAssets(PUBLIC, { prefix: '/static/', maxAge: '1h', index: false });
   app.use(noStore);
@@ -61,11 +69,24 @@ export async function startLoginUi(
     throw err;
   }
   const server = app.getHttpServer() as Server;
+  // Metrics on a listener of their own (loopback by default), never on the public port: the sign-in
+  // outcomes and lockout counts would tell an attacker how a guessing campaign is going.
+  let metricsServer: Server;
+  try {
+    metricsServer = await listen(createServer(metricsOnly(metrics.registry, config.operations.metricsToken)), config.metricsPort, config.metricsHost);
+  } catch (err) {
+    server.closeAllConnections();
+    await app.close();
+    throw err;
+  }
   return {
     app,
     port: (server.address() as AddressInfo).port,
+    metricsPort: (metricsServer.address() as AddressInfo).port,
+    /** Stops accepting, lets requests in flight finish (up to SHUTDOWN_TIMEOUT), then closes the pool. */
     async close() {
-      server.closeAllConnections();
+      const timeout = config.operations.shutdownTimeoutMs;
+      await Promise.all([closeGracefully(server, timeout), closeGracefully(metricsServer, timeout)]);
       await app.close();
     },
   };
@@ -76,16 +97,19 @@ function registerPartials(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const logger = new ConsoleLogger({ json: true });
+  const logger = new JsonLogger({ service: 'login-ui' });
   const config = loadLoginUiConfig(process.env, (m) => logger.warn(m, 'Config'));
   const running = await startLoginUi(config, logger);
-  logger.log(`login UI: ${config.publicUrl} (port ${running.port}), token service at ${config.tokenServiceInternalUrl}`, 'Bootstrap');
-  stopOnSignals(() => running.close());
+  logger.log(`login UI: ${config.publicUrl} (port ${running.port}), metrics on ${config.metricsHost}:${running.metricsPort}, token service at ${config.tokenServiceInternalUrl}`, 'Bootstrap');
+  stopOnSignals(() => {
+    logger.log('stopping: no new connections, finishing requests in flight', 'Bootstrap');
+    return running.close();
+  });
 }
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
+    new JsonLogger({ service: 'login-ui' }).fatal(err instanceof Error ? err.message : String(err), 'Bootstrap');
     process.exit(1);
   });
 }

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
+import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { stopOnSignals } from '@tessera/config';
+import { accessLog, closeGracefully, JsonLogger } from '@tessera/operations';
 import { createLogin, createVerifier, RpEvent, Verifier } from '@tessera/rp';
 import cookieParser from 'cookie-parser';
 import { Server } from 'node:http';
@@ -38,7 +39,7 @@ const CONTEXT = 'PartnerDemo';
  */
 export async function startPartnerDemo(
   config: PartnerDemoConfig,
-  logger: LoggerService | false = new ConsoleLogger({ json: true }),
+  logger: LoggerService | false = new JsonLogger({ service: 'partner-demo' }),
 ): Promise<RunningPartnerDemo> {
   const log: StartupLog = {
     info: (message) => (logger ? logger.log(message, CONTEXT) : undefined),
@@ -71,6 +72,8 @@ export async function startPartnerDemo(
     throw err;
   }
   app.disable('x-powered-by');
+  // First, so every answer has a request id and an access line.
+  app.use(accessLog({ logger: logger instanceof JsonLogger ? logger : false }));
   app.use(securityHeaders(config.secureCookies));
   app.useStaticAssets(PUBLIC, { prefix: '/static/', maxAge: '1h', index: false });
   app.use(noStore);
@@ -92,9 +95,10 @@ export async function startPartnerDemo(
     clientId: client.clientId,
     clientSource: client.source,
     verifier,
+    /** Stops accepting, lets requests in flight finish (up to SHUTDOWN_TIMEOUT), then stops the key cache. */
     async close() {
+      await closeGracefully(server, config.operations.shutdownTimeoutMs);
       verifier.close();
-      server.closeAllConnections();
       await app.close();
     },
   };
@@ -127,16 +131,19 @@ function jwksEventLogger(log: StartupLog): (event: RpEvent) => void {
 }
 
 async function main(): Promise<void> {
-  const logger = new ConsoleLogger({ json: true });
+  const logger = new JsonLogger({ service: 'partner-demo' });
   const config = loadPartnerDemoConfig(process.env, (m) => logger.warn(m, 'Config'));
   const running = await startPartnerDemo(config, logger);
   logger.log(`partner demo: ${config.publicUrl} (port ${running.port}), client ${running.clientId} at ${config.issuer}`, 'Bootstrap');
-  stopOnSignals(() => running.close());
+  stopOnSignals(() => {
+    logger.log('stopping: no new connections, finishing requests in flight', 'Bootstrap');
+    return running.close();
+  });
 }
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
+    new JsonLogger({ service: 'partner-demo' }).fatal(err instanceof Error ? err.message : String(err), 'Bootstrap');
     process.exit(1);
   });
 }

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { ConsoleLogger, INestApplication, LoggerService } from '@nestjs/common';
+import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Clock, limitRequests, RateLimit, RateLimiter, trustProxySetting } from '@tessera/abuse';
 import { stopOnSignals } from '@tessera/config';
 import { OAuthError } from '@tessera/contracts';
+import { accessLog, closeGracefully, JsonLogger, listen, MetricsRegistry, serveMetrics, strictTransportSecurity } from '@tessera/operations';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import express from 'express';
@@ -12,6 +13,8 @@ import { AddressInfo } from 'node:net';
 import { loadTokenServiceConfig, TokenServiceConfig } from './config/token-service.config';
 import { bodyErrorsAsOAuthJson } from './http/body-errors';
 import { listenerBoundary, ListenerName, markListener } from './http/listeners';
+import { RouteNotFoundFilter } from './http/not-found.filter';
+import { registerTokenServiceMetrics } from './metrics/token-service.metrics';
 import { TokenServiceModule } from './token-service.module';
 
 export interface RunningTokenService {
@@ -24,8 +27,11 @@ export interface RunningTokenService {
 /** Builds the app and opens both listeners; used by main() and by the end-to-end tests. */
 export async function startTokenService(
   config: TokenServiceConfig,
-  logger: LoggerService | false = new ConsoleLogger({ json: true }),
+  logger: LoggerService | false = new JsonLogger({ service: 'token-service' }),
 ): Promise<RunningTokenService> {
+  const metrics = new MetricsRegistry();
+  let started: INestApplication | undefined;
+  const countTokens = registerTokenServiceMetrics(metrics, () => started);
   const app = await NestFactory.create<NestExpressApplication>(TokenServiceModule.forRoot(config), {
     logger,
     bodyParser: false,
@@ -34,6 +40,9 @@ export async function startTokenService(
   app.set('case sensitive routing', true);
   // req.ip, the rate-limit key, honours X-Forwarded-For only from the configured proxies.
   app.set('trust proxy', trustProxySetting(config.trustedProxies));
+  // First, so every answer (a 404 of the boundary, a 429) has a request id, an access line and a count.
+  app.use(accessLog({ logger: logger instanceof JsonLogger ? logger : false, metrics, onFinished: countTokens }));
+  app.use(strictTransportSecurity(config.secureCookies));
   app.use(listenerBoundary);
   limitPublicEndpoints(app, config.rateLimits);
   // Small bodies only; `extended: false` keeps repeated parameters as arrays, which the endpoints refuse.
@@ -42,10 +51,15 @@ export async function startTokenService(
   app.use(cookieParser());
   // Right after the parsers: their errors reach the next error handler, which must be ours, not Nest's.
   app.use(bodyErrorsAsOAuthJson);
+  // Before init(), which installs Nest's catch-all 404: it must answer through this filter.
+  app.useGlobalFilters(new RouteNotFoundFilter());
   await app.init();
 
   const handler = app.getHttpAdapter().getInstance() as express.Express;
+  started = app;
   const serve = (name: ListenerName) => createServer((req, res) => {
+    // Metrics only on the internal listener, answered before the app so no public route can reach them.
+    if (name === 'internal' && serveMetrics(metrics, req, res, config.operations.metricsToken)) return;
     markListener(req, name);
     handler(req, res);
   });
@@ -64,8 +78,10 @@ export async function startTokenService(
     app,
     publicPort: (publicServer.address() as AddressInfo).port,
     internalPort: (internalServer.address() as AddressInfo).port,
+    /** Stops accepting, lets requests in flight finish (up to SHUTDOWN_TIMEOUT), then closes the pool. */
     async close() {
-      await Promise.all([closeServer(publicServer), closeServer(internalServer)]);
+      const timeout = config.operations.shutdownTimeoutMs;
+      await Promise.all([closeGracefully(publicServer, timeout), closeGracefully(internalServer, timeout)]);
       await app.close();
     },
   };
@@ -104,29 +120,25 @@ function tooManyRequests(_req: express.Request, res: express.Response, retryAfte
   res.json(error.toJSON());
 }
 
-function listen(server: Server, port: number, host?: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
-  });
-}
-
 function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
 async function main(): Promise<void> {
-  const logger = new ConsoleLogger({ json: true });
+  const logger = new JsonLogger({ service: 'token-service' });
   const config = loadTokenServiceConfig(process.env, (m) => logger.warn(m, 'Config'));
   const running = await startTokenService(config, logger);
   logger.log(`token service: issuer ${config.issuer}, internal API on ${config.internalHost}:${running.internalPort}`, 'Bootstrap');
-  stopOnSignals(() => running.close());
+  stopOnSignals(() => {
+    logger.log('stopping: no new connections, finishing requests in flight', 'Bootstrap');
+    return running.close();
+  });
 }
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
+    new JsonLogger({ service: 'token-service' }).fatal(err instanceof Error ? err.message : String(err), 'Bootstrap');
     process.exit(1);
   });
 }

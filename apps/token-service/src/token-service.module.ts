@@ -6,6 +6,7 @@ import { ClientRepository } from './clients/client.repository';
 import { Clients } from './clients/clients.service';
 import { DatabaseModule } from './database/database.module';
 import { DiscoveryController } from './discovery/discovery.controller';
+import { HealthController } from './health/health.controller';
 import { JwksController } from './keys/jwks.controller';
 import { SigningKeys } from './keys/signing-keys.service';
 import { RegistrationController } from './registration/registration.controller';
@@ -46,6 +47,8 @@ export class TokenServiceModule {
         // authorize, interaction, token, userinfo, revocation, introspection, logout
         AuthorizeController, InteractionController, TokenController, UserinfoController,
         RevocationController, IntrospectionController, LogoutController,
+        // probes
+        HealthController,
       ],
       providers: [
         { provide: TOKEN_SERVICE_CONFIG, useValue: config },

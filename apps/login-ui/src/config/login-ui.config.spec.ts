@@ -86,3 +86,11 @@ describe('loadLoginUiConfig', () => {
     expect(() => loadLoginUiConfig({ DATA_DIR: dataDir, NODE_ENV: 'production' })).toThrow(/INTERNAL_API_SECRET: is required/);
   });
 });
+
+describe('loadLoginUiConfig: transport', () => {
+  it.each(['LOGIN_UI_URL', 'ISSUER'])('refuses a plain-http %s in production unless ALLOW_INSECURE_HTTP=true', (name) => {
+    const env = { NODE_ENV: 'production', DATA_DIR: '/nonexistent-never-written', ISSUER: 'https://id.example.com', LOGIN_UI_URL: 'https://login.example.com', [name]: 'http://public.example.com' };
+    expect(() => loadLoginUiConfig(env)).toThrow(new RegExp(`^${name}: must be an https URL`));
+    expect(() => loadLoginUiConfig({ ...env, ALLOW_INSECURE_HTTP: 'true' })).toThrow(/^INTERNAL_API_SECRET: is required/);
+  });
+});

@@ -1,6 +1,7 @@
 import { RateLimit, readRateLimit, readTrustedProxies } from '@tessera/abuse';
 import { ConfigError, Env, readBaseUrl, readInt, readPort, readString, secretOrDevDefault } from '@tessera/config';
 import { DatabaseTarget, parseDatabaseUrl } from '@tessera/database';
+import { OperationsConfig, readOperationsConfig } from '@tessera/operations';
 import { resolve } from 'node:path';
 import { DEFAULT_LOCKOUT, LockoutPolicy } from '../users/lockout.rule';
 import { DEFAULT_ARGON2_LIMITS } from '../users/users.service';
@@ -11,6 +12,9 @@ export interface LoginUiConfig {
   port: number;
   /** Interface to bind to; undefined means every interface. */
   host?: string;
+  /** The listener that serves only `GET /metrics`, never the public one; port 0 takes any free port. */
+  metricsPort: number;
+  metricsHost: string;
   issuer: string;
   /** Base URL of the token service's internal listener (the login/consent provider API). */
   tokenServiceInternalUrl: string;
@@ -18,6 +22,8 @@ export interface LoginUiConfig {
   /** Keys the CSRF tokens. */
   loginUiSecret: string;
   database: DatabaseTarget;
+  /** Seconds to keep waiting at start-up for a database that cannot be reached yet; then exit. */
+  databaseStartupTimeout: number;
   dataDir: string;
   /** The first administrator, created when the user directory is empty. */
   adminUsername?: string;
@@ -32,6 +38,8 @@ export interface LoginUiConfig {
   rateLimits: { login?: RateLimit };
   /** Proxies whose X-Forwarded-For names the client (Express `trust proxy`); none by default. */
   trustedProxies: string[];
+  /** Transport rule, shutdown bound and metrics access, shared by every app. */
+  operations: OperationsConfig;
 }
 
 export const LOGIN_UI_CONFIG = Symbol('LOGIN_UI_CONFIG');
@@ -39,17 +47,23 @@ export const LOGIN_UI_CONFIG = Symbol('LOGIN_UI_CONFIG');
 /** Reads and validates the environment once; a bad value throws a ConfigError naming the variable. */
 export function loadLoginUiConfig(env: Env, warn: (message: string) => void = () => undefined): LoginUiConfig {
   const publicUrl = readBaseUrl(env, 'LOGIN_UI_URL', 'http://localhost:3001');
+  const issuer = readBaseUrl(env, 'ISSUER', 'http://localhost:3000');
+  // Before any secret is generated: a refused start leaves nothing behind.
+  const operations = readOperationsConfig(env, { LOGIN_UI_URL: publicUrl, ISSUER: issuer });
   const dataDir = resolve(readString(env, 'DATA_DIR', './data'));
   const secret = (name: string) => secretOrDevDefault(env, name, dataDir, warn);
   return {
     publicUrl,
     port: readPort(env, 'LOGIN_UI_PORT', 3001),
     host: readString(env, 'LOGIN_UI_HOST'),
-    issuer: readBaseUrl(env, 'ISSUER', 'http://localhost:3000'),
+    metricsPort: readInt(env, 'LOGIN_UI_METRICS_PORT', 3101, { min: 0, max: 65535 }),
+    metricsHost: readString(env, 'LOGIN_UI_METRICS_HOST', '127.0.0.1'),
+    issuer,
     tokenServiceInternalUrl: readBaseUrl(env, 'TOKEN_SERVICE_INTERNAL_URL', 'http://127.0.0.1:3100'),
     internalApiSecret: secret('INTERNAL_API_SECRET'),
     loginUiSecret: secret('LOGIN_UI_SECRET'),
     database: parseDatabaseUrl(env.DATABASE_URL),
+    databaseStartupTimeout: readInt(env, 'DATABASE_STARTUP_TIMEOUT', 120, { min: 0, max: 3600 }),
     dataDir,
     adminUsername: readString(env, 'ADMIN_USERNAME'),
     adminPassword: env.ADMIN_PASSWORD || undefined,
@@ -63,6 +77,7 @@ export function loadLoginUiConfig(env: Env, warn: (message: string) => void = ()
       login: readRateLimit(env, 'RATE_LIMIT_LOGIN', { limit: 20, windowSeconds: 60 }),
     },
     trustedProxies: readTrustedProxies(env),
+    operations,
   };
 }
 

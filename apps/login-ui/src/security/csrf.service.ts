@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { LOGIN_UI_CONFIG, LoginUiConfig } from '../config/login-ui.config';
-import { CSRF_COOKIE, CSRF_FIELD, csrfToken, isCsrfCookieValue, isValidCsrfToken, newCsrfCookieValue } from './csrf';
+import { CSRF_FIELD, csrfCookieName, csrfToken, isCsrfCookieValue, isValidCsrfToken, newCsrfCookieValue } from './csrf';
 
 export class CsrfRejected extends Error {
   constructor() { super('the form carried no valid CSRF token'); }
@@ -9,14 +9,18 @@ export class CsrfRejected extends Error {
 
 @Injectable()
 export class Csrf {
-  constructor(@Inject(LOGIN_UI_CONFIG) private readonly config: LoginUiConfig) {}
+  private readonly cookie: string;
+
+  constructor(@Inject(LOGIN_UI_CONFIG) private readonly config: LoginUiConfig) {
+    this.cookie = csrfCookieName(config.secureCookies);
+  }
 
   /** The token for a form on this response, setting the cookie first when the browser has none. */
   tokenFor(req: Request, res: Response): string {
-    let value: unknown = req.cookies?.[CSRF_COOKIE];
+    let value: unknown = req.cookies?.[this.cookie];
     if (!isCsrfCookieValue(value)) {
       value = newCsrfCookieValue();
-      res.cookie(CSRF_COOKIE, value, {
+      res.cookie(this.cookie, value, {
         httpOnly: true,
         sameSite: 'lax',
         path: '/',
@@ -28,7 +32,7 @@ export class Csrf {
 
   check(req: Request): void {
     const body = req.body as Record<string, unknown> | undefined;
-    if (!isValidCsrfToken(this.config.loginUiSecret, req.cookies?.[CSRF_COOKIE], body?.[CSRF_FIELD])) {
+    if (!isValidCsrfToken(this.config.loginUiSecret, req.cookies?.[this.cookie], body?.[CSRF_FIELD])) {
       throw new CsrfRejected();
     }
   }

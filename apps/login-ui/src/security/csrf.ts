@@ -1,3 +1,4 @@
+import { cookieName } from '@tessera/operations';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
@@ -6,6 +7,11 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  * browser send the cookie but can neither read it nor compute the matching field.
  */
 export const CSRF_COOKIE = 'tessera_ui_csrf';
+
+/** The cookie's name on this origin: `__Host-` prefixed over https (Secure, Path=/, no Domain). */
+export function csrfCookieName(secure: boolean): string {
+  return cookieName(CSRF_COOKIE, secure);
+}
 export const CSRF_FIELD = '_csrf';
 
 const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;

@@ -1,15 +1,15 @@
 import { Controller, Get, Header, Inject, Injectable, Req, UseFilters, UseGuards } from '@nestjs/common';
 import { TesseraGuard, tesseraAuth, type Verifier } from '@tessera/rp';
 import type { Request } from 'express';
-import { ACCESS_TOKEN_COOKIE } from '../session/session-cookies';
+import { SessionCookies } from '../session/session-cookies';
 import { VERIFIER } from '../tokens';
 import { ApiErrorFilter } from './api-error.filter';
 
 /** The demo's API accepts its access token as a Bearer token, or the browser's session cookie. */
 @Injectable()
 export class AccessTokenGuard extends TesseraGuard {
-  constructor(@Inject(VERIFIER) verifier: Verifier) {
-    super(verifier, { cookieName: ACCESS_TOKEN_COOKIE, realm: 'partner-demo' });
+  constructor(@Inject(VERIFIER) verifier: Verifier, @Inject(SessionCookies) cookies: SessionCookies) {
+    super(verifier, { cookieName: cookies.names.accessToken, realm: 'partner-demo' });
   }
 }
 

@@ -50,3 +50,11 @@ describe('loadPartnerDemoConfig', () => {
     expect(warnings.join('\n')).not.toContain(first.secret);
   });
 });
+
+describe('loadPartnerDemoConfig: transport', () => {
+  it('refuses a plain-http PARTNER_DEMO_URL in production unless ALLOW_INSECURE_HTTP=true', () => {
+    const env = { NODE_ENV: 'production', DATA_DIR: '/nonexistent-never-written', ISSUER: 'https://id.example.com', PARTNER_DEMO_URL: 'http://demo.example.com' };
+    expect(() => loadPartnerDemoConfig(env)).toThrow(/^PARTNER_DEMO_URL: must be an https URL/);
+    expect(() => loadPartnerDemoConfig({ ...env, ALLOW_INSECURE_HTTP: 'true' })).toThrow(/^PARTNER_DEMO_SECRET: is required/);
+  });
+});

@@ -1,4 +1,5 @@
 import { ConfigError, Env, readBaseUrl, readInt, readPort, readString, secretOrDevDefault } from '@tessera/config';
+import { OperationsConfig, readOperationsConfig } from '@tessera/operations';
 import { join, resolve } from 'node:path';
 
 export interface PartnerDemoConfig {
@@ -24,6 +25,8 @@ export interface PartnerDemoConfig {
   secureCookies: boolean;
   /** How long to wait for the token service at start-up before giving up. */
   startupTimeoutMs: number;
+  /** Transport rule and shutdown bound, shared by every app. */
+  operations: OperationsConfig;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -38,6 +41,8 @@ export function loadPartnerDemoConfig(env: Env, warn: (message: string) => void 
   if (issuer.startsWith('http:') && !LOOPBACK.has(new URL(issuer).hostname)) {
     throw new ConfigError('ISSUER', 'must use https (plain http only for localhost, 127.0.0.1 or [::1])');
   }
+  // Before any secret is generated: a refused start leaves nothing behind.
+  const operations = readOperationsConfig(env, { PARTNER_DEMO_URL: publicUrl });
   const dataDir = resolve(readString(env, 'DATA_DIR', './data'));
   const clientId = readString(env, 'PARTNER_DEMO_CLIENT_ID');
   const clientSecret = env.PARTNER_DEMO_CLIENT_SECRET?.trim() || undefined;
@@ -58,5 +63,6 @@ export function loadPartnerDemoConfig(env: Env, warn: (message: string) => void 
     secret: secretOrDevDefault(env, 'PARTNER_DEMO_SECRET', dataDir, warn),
     secureCookies: publicUrl.startsWith('https:'),
     startupTimeoutMs: readInt(env, 'PARTNER_DEMO_STARTUP_TIMEOUT', 60, { min: 1, max: 3600 }) * 1000,
+    operations,
   };
 }

@@ -3,7 +3,7 @@ import type { Login, Verifier } from '@tessera/rp';
 import type { Request, Response } from 'express';
 import type { PartnerDemoConfig } from '../config/partner-demo.config';
 import { isSameOriginRequest } from '../security/same-origin';
-import { ACCESS_TOKEN_COOKIE, ID_TOKEN_COOKIE, SessionCookies, TRANSACTION_COOKIE } from '../session/session-cookies';
+import { SessionCookies } from '../session/session-cookies';
 import { verifySession } from '../session/signed-in-session';
 import { LOGIN, PARTNER_DEMO_CONFIG, VERIFIER } from '../tokens';
 import { FOREIGN_POST } from './error-page';
@@ -43,7 +43,7 @@ export class PagesController {
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
     // Whatever the outcome, the transaction is spent: a second try starts over.
     this.cookies.clearTransaction(res);
-    const transaction = cookie(req, TRANSACTION_COOKIE) ?? '';
+    const transaction = cookie(req, this.cookies.names.transaction) ?? '';
     const result = await this.login.finish(new URL(req.originalUrl, this.config.publicUrl), transaction);
     const nowSeconds = Math.floor(Date.now() / 1000);
     const idTokenExp = typeof result.claims.exp === 'number' ? result.claims.exp : nowSeconds;
@@ -59,8 +59,8 @@ export class PagesController {
   /** The signed-in page: both tokens verified offline, on every request. */
   @Get('me')
   async me(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const accessToken = cookie(req, ACCESS_TOKEN_COOKIE);
-    const idToken = cookie(req, ID_TOKEN_COOKIE);
+    const accessToken = cookie(req, this.cookies.names.accessToken);
+    const idToken = cookie(req, this.cookies.names.idToken);
     const session = await verifySession(this.verifier, { accessToken, idToken });
     if (session.kind === 'signed-out') {
       if (accessToken || idToken) {
@@ -89,7 +89,7 @@ export class PagesController {
       res.status(FOREIGN_POST.status).render('error', { title: FOREIGN_POST.headline, page: FOREIGN_POST });
       return;
     }
-    const idToken = cookie(req, ID_TOKEN_COOKIE);
+    const idToken = cookie(req, this.cookies.names.idToken);
     this.cookies.clearSession(res);
     if (!idToken) {
       res.redirect(302, '/');

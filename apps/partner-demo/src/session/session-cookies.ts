@@ -1,3 +1,4 @@
+import { cookieName } from '@tessera/operations';
 import type { CookieOptions, Response } from 'express';
 
 // Named for this app: on one host name, browsers send every port's cookies to every other port
@@ -15,7 +16,20 @@ const TRANSACTION_MAX_AGE_MS = 10 * 60 * 1000;
  * Origin check), Secure on https.
  */
 export class SessionCookies {
-  constructor(private readonly secure: boolean) {}
+  /** The names on this origin: `__Host-` prefixed over https, so Secure, Path=/ and no Domain. */
+  readonly names: { transaction: string; accessToken: string; idToken: string };
+  // `__Host-` cookies must have Path=/ (RFC 6265bis §4.1.3.2); over plain http the transaction
+  // cookie stays scoped to the one path that reads it.
+  private readonly transactionPath: string;
+
+  constructor(private readonly secure: boolean) {
+    this.names = {
+      transaction: cookieName(TRANSACTION_COOKIE, secure),
+      accessToken: cookieName(ACCESS_TOKEN_COOKIE, secure),
+      idToken: cookieName(ID_TOKEN_COOKIE, secure),
+    };
+    this.transactionPath = secure ? '/' : TRANSACTION_PATH;
+  }
 
   private options(path: string, maxAgeMs?: number): CookieOptions {
     return { httpOnly: true, sameSite: 'lax', secure: this.secure, path, ...(maxAgeMs === undefined ? {} : { maxAge: maxAgeMs }) };
@@ -23,21 +37,21 @@ export class SessionCookies {
 
   /** The sealed sign-in transaction, sent back only to /callback. */
   setTransaction(res: Response, transaction: string): void {
-    res.cookie(TRANSACTION_COOKIE, transaction, this.options(TRANSACTION_PATH, TRANSACTION_MAX_AGE_MS));
+    res.cookie(this.names.transaction, transaction, this.options(this.transactionPath, TRANSACTION_MAX_AGE_MS));
   }
 
   clearTransaction(res: Response): void {
-    res.clearCookie(TRANSACTION_COOKIE, this.options(TRANSACTION_PATH));
+    res.clearCookie(this.names.transaction, this.options(this.transactionPath));
   }
 
   /** Each cookie lives as long as its token: an expired token is of no use to keep. */
   setSession(res: Response, tokens: { accessToken: string; accessTokenTtlSeconds: number; idToken: string; idTokenTtlSeconds: number }): void {
-    res.cookie(ACCESS_TOKEN_COOKIE, tokens.accessToken, this.options('/', tokens.accessTokenTtlSeconds * 1000));
-    res.cookie(ID_TOKEN_COOKIE, tokens.idToken, this.options('/', tokens.idTokenTtlSeconds * 1000));
+    res.cookie(this.names.accessToken, tokens.accessToken, this.options('/', tokens.accessTokenTtlSeconds * 1000));
+    res.cookie(this.names.idToken, tokens.idToken, this.options('/', tokens.idTokenTtlSeconds * 1000));
   }
 
   clearSession(res: Response): void {
-    res.clearCookie(ACCESS_TOKEN_COOKIE, this.options('/'));
-    res.clearCookie(ID_TOKEN_COOKIE, this.options('/'));
+    res.clearCookie(this.names.accessToken, this.options('/'));
+    res.clearCookie(this.names.idToken, this.options('/'));
   }
 }

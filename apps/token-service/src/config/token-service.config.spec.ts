@@ -41,3 +41,20 @@ describe('loadTokenServiceConfig: abuse limits', () => {
     expect(() => loadTokenServiceConfig(env({ [name]: value }))).toThrow(new RegExp(`^${name}: `));
   });
 });
+
+describe('loadTokenServiceConfig: transport', () => {
+  const production = (extra: Record<string, string>) => ({ NODE_ENV: 'production', DATA_DIR: '/nonexistent-never-written', ...extra });
+
+  it.each(['ISSUER', 'LOGIN_UI_URL'])('refuses a plain-http %s in production before touching any secret', (name) => {
+    const env = production({ ISSUER: 'https://id.example.com', LOGIN_UI_URL: 'https://login.example.com', [name]: 'http://public.example.com' });
+    expect(() => loadTokenServiceConfig(env)).toThrow(new RegExp(`^${name}: must be an https URL`));
+    expect(() => loadTokenServiceConfig({ ...env, ALLOW_INSECURE_HTTP: 'true' })).toThrow(/^KEY_ENCRYPTION_SECRET: is required/);
+  });
+
+  it('uses Secure cookies once the issuer is https', () => {
+    const config = loadTokenServiceConfig({
+      ISSUER: 'https://id.example.com', KEY_ENCRYPTION_SECRET: 'k'.repeat(40), INTERNAL_API_SECRET: 'i'.repeat(40),
+    });
+    expect(config.secureCookies).toBe(true);
+  });
+});

@@ -1,6 +1,7 @@
 import { RateLimit, readRateLimit, readTrustedProxies } from '@tessera/abuse';
 import { Env, readBaseUrl, readInt, readPort, readString, secretOrDevDefault } from '@tessera/config';
 import { DatabaseTarget, parseDatabaseUrl } from '@tessera/database';
+import { OperationsConfig, readOperationsConfig } from '@tessera/operations';
 import { resolve } from 'node:path';
 
 export interface TokenServiceConfig {
@@ -13,6 +14,8 @@ export interface TokenServiceConfig {
   internalHost: string;
   loginUiUrl: string;
   database: DatabaseTarget;
+  /** Seconds to keep waiting at start-up for a database that cannot be reached yet; then exit. */
+  databaseStartupTimeout: number;
   dataDir: string;
   keyEncryptionSecret: string;
   internalApiSecret: string;
@@ -37,6 +40,8 @@ export interface TokenServiceConfig {
   rateLimits: { token?: RateLimit; register?: RateLimit; introspect?: RateLimit };
   /** Proxies whose X-Forwarded-For names the client (Express `trust proxy`); none by default. */
   trustedProxies: string[];
+  /** Transport rule, shutdown bound and metrics access, shared by every app. */
+  operations: OperationsConfig;
 }
 
 export const TOKEN_SERVICE_CONFIG = Symbol('TOKEN_SERVICE_CONFIG');
@@ -47,6 +52,9 @@ const DAY = 24 * HOUR;
 /** Reads and validates the environment once; a bad value throws a ConfigError naming the variable. */
 export function loadTokenServiceConfig(env: Env, warn: (message: string) => void = () => undefined): TokenServiceConfig {
   const issuer = readBaseUrl(env, 'ISSUER', 'http://localhost:3000');
+  const loginUiUrl = readBaseUrl(env, 'LOGIN_UI_URL', 'http://localhost:3001');
+  // Before any secret is generated: a refused start leaves nothing behind.
+  const operations = readOperationsConfig(env, { ISSUER: issuer, LOGIN_UI_URL: loginUiUrl });
   const dataDir = resolve(readString(env, 'DATA_DIR', './data'));
   const secret = (name: string) => secretOrDevDefault(env, name, dataDir, warn);
   return {
@@ -55,8 +63,9 @@ export function loadTokenServiceConfig(env: Env, warn: (message: string) => void
     host: readString(env, 'TOKEN_SERVICE_HOST'),
     internalPort: readPort(env, 'TOKEN_SERVICE_INTERNAL_PORT', 3100),
     internalHost: readString(env, 'TOKEN_SERVICE_INTERNAL_HOST', '127.0.0.1'),
-    loginUiUrl: readBaseUrl(env, 'LOGIN_UI_URL', 'http://localhost:3001'),
+    loginUiUrl,
     database: parseDatabaseUrl(env.DATABASE_URL),
+    databaseStartupTimeout: readInt(env, 'DATABASE_STARTUP_TIMEOUT', 120, { min: 0, max: 3600 }),
     dataDir,
     keyEncryptionSecret: secret('KEY_ENCRYPTION_SECRET'),
     internalApiSecret: secret('INTERNAL_API_SECRET'),
@@ -81,5 +90,6 @@ export function loadTokenServiceConfig(env: Env, warn: (message: string) => void
       introspect: readRateLimit(env, 'RATE_LIMIT_INTROSPECT', { limit: 6000, windowSeconds: 60 }),
     },
     trustedProxies: readTrustedProxies(env),
+    operations,
   };
 }

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { INTERNAL_API_PREFIX } from '@tessera/contracts';
+import { answerNotFound } from './not-found.filter';
 
 /**
  * The token service answers on two listeners that share one Express app: the public one (the
@@ -29,7 +30,7 @@ export function listenerBoundary(req: Request, res: Response, next: NextFunction
   }
   const internalPath = path === INTERNAL_API_PREFIX || path.startsWith(`${INTERNAL_API_PREFIX}/`) || path.startsWith('/internal/');
   if ((listenerOf(req) === 'internal') !== internalPath) {
-    res.status(404).json({ error: 'not_found', error_description: 'no such endpoint' });
+    answerNotFound(res);
     return;
   }
   next();

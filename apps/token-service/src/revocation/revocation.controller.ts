@@ -1,9 +1,9 @@
-import { Body, Controller, Header, Headers, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
-import type { Request } from 'express';
+import { All, Body, Controller, Header, Headers, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { requiredParam } from '../authorize/params';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { OAuthJsonFilter } from '../http/oauth-json.filter';
-import { formBody } from '../token/token.controller';
+import { formBody, refuseNonPost } from '../token/token.controller';
 import { TokenGrantRepository } from '../token/token-grant.repository';
 import { TokenLookup } from '../token/token-lookup';
 
@@ -30,5 +30,11 @@ export class RevocationController {
     // Revoking either token of a grant ends the whole grant (§2.1: SHOULD for refresh tokens). A token
     // of another client, or an unknown one, is answered 200 all the same (§2.2): nothing to learn from it.
     if (found?.grant && found.grant.clientId === client.clientId) await this.grants.revoke(found.grant.id, now);
+  }
+
+  // RFC 7009 §2.1: the client makes an HTTP POST request.
+  @All('revoke')
+  otherMethod(@Res({ passthrough: true }) res: Response): never {
+    return refuseNonPost(res);
   }
 }

@@ -1,0 +1,16 @@
+export { JsonLogger } from './json-logger';
+export type { LogFields, LogSink } from './json-logger';
+export { requestId } from './request-id';
+export { currentRequestId, runWithRequestId } from './request-context';
+export { accessLog, routeOf, REQUEST_ID_HEADER } from './access-log';
+export type { AccessLogOptions, FinishedRequest } from './access-log';
+export { Counter, Gauge, Histogram, MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from './metrics-registry';
+export type { Labels } from './metrics-registry';
+export { closeGracefully } from './graceful-close';
+export { assertSecureTransport, cookieName, HSTS_VALUE, InsecureTransport, isLoopbackUrl, strictTransportSecurity } from './transport';
+export { readOperationsConfig } from './operations-config';
+export type { OperationsConfig } from './operations-config';
+export { metricsOnly, serveMetrics } from './metrics-endpoint';
+export { registerDatabasePoolGauge } from './database-pool';
+export type { PooledDataSource } from './database-pool';
+export { listen } from './listen';
