@@ -160,10 +160,9 @@ describe('hostile use of the login UI', () => {
   describe('look-alike usernames: only the documented folding (NFKC, case) reaches an account', () => {
     // The victim's name has every letter a look-alike below needs: fi, i, o and ss.
     const base = () => `fionass${randomBytes(3).toString('hex')}`;
-    // Held back until the lookup compares keys exactly: a dotless ı, a combining or a precomposed accent.
-    // On MySQL/MariaDB the username_key column's utf8mb4_unicode_ci collation equates them with the
-    // plain letters, so "fıona", "fìona" and "fiòna" reach the account "fiona" although loginKey keeps
-    // them apart (and on SQLite they would be three other accounts).
+    // The last three rows: the key columns' accent-insensitive collation on MySQL/MariaDB equates ì and ò
+    // (and, under utf8mb4_general_ci, ı) with the plain letters, so the index alone would let "fıona",
+    // "fìona" and "fiòna" reach "fiona"; UserRepository.findByLogin then compares the exact key, as SQLite does.
     const rows: { name: string; lookalike: (name: string) => string }[] = [
       { name: 'fullwidth letters', lookalike: (n) => [...n].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('') },
       { name: 'upper case', lookalike: (n) => n.toUpperCase() },
@@ -176,6 +175,9 @@ describe('hostile use of the login UI', () => {
       { name: 'a trailing tab and newline', lookalike: (n) => `${n}\t\n` },
       { name: 'a trailing no-break space', lookalike: (n) => `${n}\u00a0` },
       { name: 'the German ß for ss (MySQL collations equate them)', lookalike: (n) => n.replace('ss', '\u00df') },
+      { name: 'a dotless ı for i (MySQL collations equate them)', lookalike: (n) => n.replace('i', '\u0131') },
+      { name: 'i with a combining grave accent (NFKC composes it to ì)', lookalike: (n) => n.replace('i', 'i\u0300') },
+      { name: 'a precomposed ò for o', lookalike: (n) => n.replace('o', '\u00f2') },
     ];
 
     it.each(rows)('$name', async ({ lookalike }) => {

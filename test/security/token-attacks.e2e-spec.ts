@@ -3,7 +3,9 @@
  * authentication wrong, malformed bodies and methods, and refresh tokens used where they do not
  * belong. Each is answered with the RFC 6749 §5.2 JSON error (no-store) and no token at all.
  */
-import { gzipSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import * as oidc from 'openid-client';
 import { Browser } from '../e2e/browser';
 import { Provider, RegisteredClient, startProvider, TestUser } from '../e2e/harness';
@@ -261,6 +263,171 @@ describe('hostile token requests', () => {
     expectRefused(answer, { status: 405, error: 'invalid_request' });
     expect(answer.headers.get('allow')).toBe('POST');
     expect(answer.text).not.toContain('/oauth2/introspect');
+  });
+
+  describe('compressed bodies that do not decompress, at every endpoint that reads one (RFC 6749 §5.2)', () => {
+    // Each endpoint with a request it would accept, so the control row proves that only the encoding is refused.
+    const endpoints = [
+      { path: '/oauth2/token', type: 'application/x-www-form-urlencoded', plain: () => 'grant_type=client_credentials', authorization: () => auth(machine), accepted: 200 },
+      { path: '/oauth2/revoke', type: 'application/x-www-form-urlencoded', plain: () => 'token=not-a-token', authorization: () => auth(machine), accepted: 200 },
+      { path: '/oauth2/introspect', type: 'application/x-www-form-urlencoded', plain: () => 'token=not-a-token', authorization: () => auth(machine), accepted: 200 },
+      { path: '/oauth2/register', type: 'application/json', plain: () => JSON.stringify({ redirect_uris: [REDIRECT_URI] }), authorization: () => `Bearer ${provider.initialAccessToken}`, accepted: 201 },
+    ];
+    const bodies: { name: string; encoding: string; body: (plain: string) => string | Buffer; refused: boolean }[] = [
+      { name: 'control: a well-formed gzip body', encoding: 'gzip', body: (p) => gzipSync(p), refused: false },
+      { name: 'control: a well-formed br body', encoding: 'br', body: (p) => brotliCompressSync(p), refused: false },
+      { name: 'gzip over a plain body', encoding: 'gzip', body: (p) => p, refused: true },
+      { name: 'deflate over a plain body', encoding: 'deflate', body: (p) => p, refused: true },
+      { name: 'br over a plain body', encoding: 'br', body: (p) => p, refused: true },
+      { name: 'GZIP in upper case over a plain body', encoding: 'GZIP', body: (p) => p, refused: true },
+      { name: 'a gzip body cut short', encoding: 'gzip', body: (p) => gzipSync(p).subarray(0, 12), refused: true },
+      { name: 'a gzip body with bytes after its end', encoding: 'gzip', body: (p) => Buffer.concat([gzipSync(p), Buffer.from('trailing')]), refused: true },
+      { name: 'deflate over a gzip body', encoding: 'deflate', body: (p) => gzipSync(p), refused: true },
+      { name: 'a br body cut short', encoding: 'br', body: (p) => brotliCompressSync(p).subarray(0, 4), refused: true },
+      { name: 'gzip over a deflate body', encoding: 'gzip', body: (p) => deflateSync(p), refused: true },
+      { name: 'an unknown encoding', encoding: 'x-tessera', body: (p) => p, refused: true },
+      { name: 'compress (LZW), which is not supported', encoding: 'compress', body: (p) => p, refused: true },
+      { name: 'two stacked encodings', encoding: 'deflate, gzip', body: (p) => gzipSync(deflateSync(p)), refused: true },
+    ];
+    const rows = endpoints.flatMap((endpoint) => bodies.map((body) => ({ ...body, endpoint, label: `${endpoint.path}: ${body.name}` })));
+
+    it.each(rows)('$label', async ({ endpoint, encoding, body, refused }) => {
+      const res = await fetch(`${provider.issuer}${endpoint.path}`, {
+        method: 'POST',
+        headers: { 'content-type': endpoint.type, 'content-encoding': encoding, authorization: endpoint.authorization(), accept: 'application/json' },
+        body: body(endpoint.plain()),
+      });
+      const answer = await answerOf(res);
+      if (!refused) {
+        expect(answer.status).toBe(endpoint.accepted);
+        return;
+      }
+      expectRefused(answer, { status: 400, error: 'invalid_request' });
+      // Nothing registered either.
+      expect(answer.json?.client_id).toBeUndefined();
+      expect(answer.json?.client_secret).toBeUndefined();
+    });
+  });
+
+  describe('methods other than POST at revocation and registration (RFC 7009 §2.1, RFC 7591 §3.1)', () => {
+    const rows = ['/oauth2/revoke', '/oauth2/register'].flatMap((path) =>
+      ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'].map((method) => ({ path, method, label: `${method} ${path}` })));
+
+    it.each(rows)('$label: 405, Allow: POST, the JSON error, and nothing done', async ({ path, method }) => {
+      // A live access token in the query (and, where a body may go, in the body): a request of the
+      // wrong method must not revoke it, and must not quote it back.
+      const issued = await call({ form: { grant_type: 'client_credentials' }, authorization: auth(machine) });
+      expectTokens(issued);
+      const token = String(issued.json!.access_token);
+      const withBody = method !== 'GET' && method !== 'OPTIONS';
+      const res = await fetch(`${provider.issuer}${path}?token=${token}`, {
+        method,
+        headers: {
+          authorization: path === '/oauth2/register' ? `Bearer ${provider.initialAccessToken}` : auth(machine),
+          ...(withBody ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
+        body: withBody ? new URLSearchParams({ token }).toString() : undefined,
+      });
+      const answer = await answerOf(res);
+      expectRefused(answer, { status: 405, error: 'invalid_request' });
+      expect(answer.headers.get('allow')).toBe('POST');
+      expect(answer.text).not.toContain(path);
+      expect(answer.text).not.toContain(token);
+      const introspected = await fetch(`${provider.issuer}/oauth2/introspect`, {
+        method: 'POST',
+        headers: { authorization: auth(machine), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token }).toString(),
+      });
+      expect((await answerOf(introspected)).json?.active).toBe(true);
+    });
+
+    it.each(['/oauth2/revoke', '/oauth2/register'])('HEAD %s: 405 with Allow: POST', async (path) => {
+      const res = await fetch(`${provider.issuer}${path}`, { method: 'HEAD' });
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('POST');
+      expect(res.headers.get('cache-control')).toMatch(/no-store/);
+    });
+  });
+
+  describe('paths the token service does not serve, on either listener', () => {
+    /** A request with its path sent exactly as given (fetch would resolve dot segments and re-encode). */
+    function raw(base: string, method: string, path: string, body?: string): Promise<Answer & { text: string }> {
+      const url = new URL(base);
+      return new Promise((resolve, reject) => {
+        const req = httpRequest({
+          host: url.hostname, port: url.port, method, path, agent: false,
+          headers: body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) },
+        }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const headers = new Headers();
+            for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') headers.set(name, value);
+            const text = Buffer.concat(chunks).toString('utf8');
+            let json: Record<string, unknown> | undefined;
+            try {
+              json = JSON.parse(text) as Record<string, unknown>;
+            } catch {
+              json = undefined;
+            }
+            resolve({ status: res.statusCode ?? 0, headers, text, json });
+          });
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    }
+
+    // Every path carries a secret-looking marker in its query, as a stray code or token would.
+    const marker = `tessera-marker-${randomBytes(6).toString('hex')}`;
+    const publicPaths = [
+      '/',
+      '/nope',
+      '/oauth2',
+      '/oauth2/tokens',
+      '/oauth2//token',
+      '/oauth2/%74oken',
+      '/oauth2/token;jsessionid=x',
+      '/oauth2/token.json',
+      '/oauth2/authorize/extra',
+      '/.well-known/openid-configuration/extra',
+      '/.well-known/oauth-authorization-server-x',
+      '/callback',
+      '/oauth2/%2e%2e/%2e%2e/etc/passwd',
+      '/%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+      '/<script>alert(1)</script>',
+      `/${'a'.repeat(2000)}`,
+      '/internal/v1/login-requests/abc',
+      '/INTERNAL/v1/consent-requests/abc',
+      '/internal/v1',
+    ];
+    const internalPaths = [
+      '/',
+      '/nope',
+      '/oauth2/token',
+      '/.well-known/jwks.json',
+      '/internal/v1/nope',
+      '/internal/v1/login-requests',
+      '/internal/v1/login-requests/abc/extra',
+      '/internal/v2/login-requests/abc',
+      '/<script>alert(1)</script>',
+    ];
+    const rows = [
+      ...publicPaths.map((path) => ({ listener: 'public' as const, path })),
+      ...internalPaths.map((path) => ({ listener: 'internal' as const, path })),
+    ].flatMap((row) => ['GET', 'POST'].map((method) => ({ ...row, method, label: `${row.listener} ${method} ${row.path.slice(0, 60)}` })));
+
+    it.each(rows)('$label', async ({ listener, method, path }) => {
+      const base = listener === 'public' ? provider.issuer : provider.internalUrl;
+      const answer = await raw(base, method, `${path}?code=${marker}`, method === 'POST' ? `token=${marker}` : undefined);
+      expectNoLeak(answer.text);
+      expect(answer.status).toBe(404);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(answer.headers.get('cache-control')).toMatch(/no-store/);
+      expect(answer.json).toEqual({ error: 'not_found', error_description: 'no such endpoint' });
+      expect(answer.text).not.toContain(marker);
+    });
   });
 
   describe('refresh tokens (RFC 6749 §6, §10.4; RFC 9700 §4.14)', () => {
