@@ -27,7 +27,7 @@ describe('login UI over HTTP', () => {
       DATABASE_URL: testDatabaseUrl(tmp),
       TOKEN_SERVICE_INTERNAL_URL: `http://127.0.0.1:${await closedPort()}`,
     });
-    ui = await startLoginUi({ ...config, port: 0, host: '127.0.0.1' }, false);
+    ui = await startLoginUi({ ...config, port: 0, host: '127.0.0.1', metricsPort: 0 }, false);
     base = `http://127.0.0.1:${ui.port}`;
   });
 

@@ -3,7 +3,7 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Clock, limitRequests, RateLimiter, trustProxySetting } from '@tessera/abuse';
 import { stopOnSignals } from '@tessera/config';
-import { accessLog, closeGracefully, JsonLogger, listen, metricsOnly } from '@tessera/operations';
+import { accessLog, closeGracefully, JsonLogger, listen, metricsOnly, noStore, pageSecurityHeaders } from '@tessera/operations';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import express from 'express';
@@ -15,7 +15,6 @@ import { loadLoginUiConfig, LoginUiConfig } from './config/login-ui.config';
 import { LoginUiModule } from './login-ui.module';
 import { renderTooManySignIns } from './login/sign-in-refusals';
 import { LoginUiMetrics } from './metrics/login-ui.metrics';
-import { noStore, securityHeaders } from './security/security-headers';
 import { singleValuedForm } from './security/single-valued-form';
 
 export interface RunningLoginUi {
@@ -44,7 +43,8 @@ export async function startLoginUi(
   app.set('trust proxy', trustProxySetting(config.trustedProxies));
   // First, so every answer has a request id, an access line and a count.
   app.use(accessLog({ logger: logger instanceof JsonLogger ? logger : false, metrics: metrics.registry }));
-  app.use(securityHeaders(config.secureCookies));
+  // Challenges travel in URLs: never hand them to another site in a Referer.
+  app.use(pageSecurityHeaders({ secure: config.secureCookies, referrerPolicy: 'no-referrer' }));
   app.useStaticAssets(PUBLIC, { prefix: '/static/', maxAge: '1h', index: false });
   app.use(noStore);
   if (config.rateLimits.login) {

@@ -3,7 +3,7 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { stopOnSignals } from '@tessera/config';
-import { accessLog, closeGracefully, JsonLogger } from '@tessera/operations';
+import { accessLog, closeGracefully, JsonLogger, noStore, pageSecurityHeaders } from '@tessera/operations';
 import { createLogin, createVerifier, RpEvent, Verifier } from '@tessera/rp';
 import cookieParser from 'cookie-parser';
 import { Server } from 'node:http';
@@ -13,7 +13,6 @@ import { clientTarget, ensureClient } from './client/client-registration';
 import { StartupLog } from './client/retry';
 import { loadPartnerDemoConfig, PartnerDemoConfig } from './config/partner-demo.config';
 import { PartnerDemoModule } from './partner-demo.module';
-import { noStore, securityHeaders } from './security/security-headers';
 
 export { loadPartnerDemoConfig } from './config/partner-demo.config';
 export type { PartnerDemoConfig } from './config/partner-demo.config';
@@ -74,7 +73,8 @@ export async function startPartnerDemo(
   app.disable('x-powered-by');
   // First, so every answer has a request id and an access line.
   app.use(accessLog({ logger: logger instanceof JsonLogger ? logger : false }));
-  app.use(securityHeaders(config.secureCookies));
+  // same-origin: the sign-out POST keeps its Origin for the CSRF check, and no URL leaves for Tessera.
+  app.use(pageSecurityHeaders({ secure: config.secureCookies, referrerPolicy: 'same-origin' }));
   app.useStaticAssets(PUBLIC, { prefix: '/static/', maxAge: '1h', index: false });
   app.use(noStore);
   app.use(cookieParser());

@@ -11,11 +11,8 @@ import type { Server } from 'node:http';
  */
 export function listen(server: Server, port: number, host?: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const failed = (err: Error) => reject(err);
-    server.once('error', failed);
-    server.listen(port, host, () => {
-      server.off('error', failed);
-      resolve(server);
-    });
+    // Left attached once listening: a later 'error' (EMFILE on accept) must not crash the process.
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
   });
 }

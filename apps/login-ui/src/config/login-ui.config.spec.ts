@@ -14,6 +14,9 @@ describe('loadLoginUiConfig', () => {
     expect(config).toMatchObject({
       port: 3001,
       host: undefined,
+      // Metrics on their own listener, loopback only unless the operator opens it.
+      metricsPort: 3101,
+      metricsHost: '127.0.0.1',
       publicUrl: 'http://localhost:3001',
       issuer: 'http://localhost:3000',
       tokenServiceInternalUrl: 'http://127.0.0.1:3100',
@@ -73,6 +76,8 @@ describe('loadLoginUiConfig', () => {
     ['ARGON2_MAX_QUEUE', '-1'],
     ['RATE_LIMIT_LOGIN', '20 per minute'],
     ['TRUSTED_PROXIES', '*'],
+    ['LOGIN_UI_METRICS_PORT', '65536'],
+    ['LOGIN_UI_METRICS_PORT', 'metrics'],
   ])('refuses a bad %s, naming it', (name, value) => {
     expect(() => loadLoginUiConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(new RegExp(`^${name}: `));
   });

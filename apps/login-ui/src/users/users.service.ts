@@ -1,4 +1,4 @@
-import { ConcurrencyGate } from '@tessera/abuse';
+import { ConcurrencyGate, GateFull } from '@tessera/abuse';
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { DEFAULT_LOCKOUT, LockoutPolicy } from './lockout.rule';
@@ -36,6 +36,28 @@ export interface UsersOptions {
    * through it, and a full gate refuses with GateFull instead of queueing without end.
    */
   gate?: ConcurrencyGate;
+  /** Told what became of each sign-in, for the metrics; the person's answer does not depend on it. */
+  events?: SignInEvents;
+}
+
+/**
+ * How a sign-in ended, as the directory tells them apart. The person sees one page for every
+ * refusal but `unavailable`; only the operator's metrics see the difference.
+ */
+export type SignInOutcome = 'success' | 'bad_credentials' | 'unknown_account' | 'locked' | 'disabled' | 'unavailable';
+
+export const SIGN_IN_OUTCOMES: readonly SignInOutcome[] = ['success', 'bad_credentials', 'unknown_account', 'locked', 'disabled', 'unavailable'];
+
+export interface SignInEvents {
+  /** Once per `verifyCredentials` call. `unavailable`: it could not be decided (argon2 gate full, database error). */
+  signIn(outcome: SignInOutcome): void;
+  /**
+   * A wrong password left the account locked until `lockedUntil` (epoch ms). Attempts racing on
+   * one account may each see the same lock, so the receiver counts a (user, lockedUntil) once.
+   */
+  lockedOut(userId: string, lockedUntil: number): void;
+  /** The argon2 gate and its queue were full: a sign-in or a new account's hash was refused. */
+  gateFull(): void;
 }
 
 /** What an administrator sees of an account's lockout. */
@@ -62,6 +84,7 @@ export class Users {
   private readonly now: () => number;
   private readonly lockout: LockoutPolicy;
   private readonly gate: ConcurrencyGate;
+  private readonly events?: SignInEvents;
 
   constructor(
     private readonly repository: UserRepository,
@@ -71,6 +94,7 @@ export class Users {
     this.now = options.now ?? Date.now;
     this.lockout = options.lockout ?? DEFAULT_LOCKOUT;
     this.gate = options.gate ?? new ConcurrencyGate({ maxConcurrent: DEFAULT_ARGON2_LIMITS.maxConcurrency, maxQueue: DEFAULT_ARGON2_LIMITS.maxQueue });
+    this.events = options.events;
   }
 
   async create(input: NewUser): Promise<User> {
@@ -100,7 +124,7 @@ export class Users {
       emailKey,
       emailVerified: false,
       name,
-      passwordHash: await this.gate.run(() => this.hasher.hash(input.password)),
+      passwordHash: await this.gated(() => this.hasher.hash(input.password)),
       roles: [...new Set(input.roles ?? [])],
       disabled: false,
       createdAt: now,
@@ -126,20 +150,58 @@ export class Users {
    * "Authentication Responses"). A locked account's password is not checked at all: even the right
    * one is refused until the wait is over. Throws GateFull when too many checks are in flight.
    */
-  verifyCredentials(login: string, password: string): Promise<User | null> {
-    return this.gate.run(() => this.checkCredentials(login, password));
+  async verifyCredentials(login: string, password: string): Promise<User | null> {
+    let checked: { user: User | null; outcome: SignInOutcome };
+    try {
+      checked = await this.gated(() => this.checkCredentials(login, password));
+    } catch (err) {
+      this.events?.signIn('unavailable');
+      throw err;
+    }
+    this.events?.signIn(checked.outcome);
+    return checked.user;
   }
 
-  private async checkCredentials(login: string, password: string): Promise<User | null> {
-    const entity = password.length > PASSWORD_MAX ? null : await this.repository.findByLogin(login);
+  private async checkCredentials(login: string, password: string): Promise<{ user: User | null; outcome: SignInOutcome }> {
+    const tooLong = password.length > PASSWORD_MAX;
+    const entity = tooLong ? null : await this.repository.findByLogin(login);
+    const now = this.now();
     // Unknown logins are not counted: nothing is stored about names that have no account.
-    if (!entity || entity.disabled || !(await this.repository.countAttempt(entity.id, this.now(), this.lockout))) {
-      await this.hasher.verifyNothing(password.slice(0, PASSWORD_MAX));
-      return null;
+    if (!entity) return this.refuseUnchecked(password, tooLong ? 'bad_credentials' : 'unknown_account');
+    if (entity.disabled) return this.refuseUnchecked(password, 'disabled');
+    if (!(await this.repository.countAttempt(entity.id, now, this.lockout))) return this.refuseUnchecked(password, 'locked');
+    if (!(await this.hasher.verify(entity.passwordHash, password))) {
+      await this.reportLock(entity.id, now);
+      return { user: null, outcome: 'bad_credentials' };
     }
-    if (!(await this.hasher.verify(entity.passwordHash, password))) return null;
     await this.repository.clearFailures(entity.id);
-    return toUser(entity);
+    return { user: toUser(entity), outcome: 'success' };
+  }
+
+  /** Refuses without checking the password, after the same argon2 work a check would cost. */
+  private async refuseUnchecked(password: string, outcome: SignInOutcome): Promise<{ user: null; outcome: SignInOutcome }> {
+    await this.hasher.verifyNothing(password.slice(0, PASSWORD_MAX));
+    return { user: null, outcome };
+  }
+
+  /**
+   * The attempt was counted before its password was checked, so the lock it may have set stands
+   * only now that the password proved wrong (a right one clears it). One primary-key read, made
+   * only when someone listens.
+   */
+  private async reportLock(userId: string, now: number): Promise<void> {
+    if (!this.events) return;
+    const state = await this.repository.findLockoutState(userId);
+    if (state?.lockedUntil != null && state.lockedUntil > now) this.events.lockedOut(userId, state.lockedUntil);
+  }
+
+  private async gated<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await this.gate.run(task);
+    } catch (err) {
+      if (err instanceof GateFull) this.events?.gateFull();
+      throw err;
+    }
   }
 
   /** Lifts a lockout and forgets the failures (for the admin console); false when there is no such user. */
