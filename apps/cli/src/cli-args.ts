@@ -10,6 +10,8 @@ export interface CliFlags {
 export interface CliCommand {
   /** One line, e.g. `--username U --password P [--email E]`. */
   usage: string;
+  /** A leading argument without `--name`, e.g. `kid` for `keys:revoke KID`: read as `--kid KID`. */
+  positional?: string;
   /** Prints its result to stdout; throws an Error whose message is shown to the operator. */
   run(flags: CliFlags, env: Env): Promise<void>;
 }
@@ -29,6 +31,15 @@ export function parseArgs(args: string[]): CliFlags {
       flags.switches.add(name);
     }
   }
+  return flags;
+}
+
+/** `parseArgs` for `command`, after taking its leading positional argument, if it has one. */
+export function parseCommandArgs(command: Pick<CliCommand, 'positional'>, args: string[]): CliFlags {
+  const [first, ...rest] = args;
+  if (!command.positional || first === undefined || first.startsWith('--')) return parseArgs(args);
+  const flags = parseArgs(rest);
+  flags.values[command.positional] ??= first;
   return flags;
 }
 

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
-import { CliCommand, parseArgs } from './cli-args';
+import { CliCommand, parseCommandArgs } from './cli-args';
 import { clientsCreate } from './commands/clients-create.command';
 import { keysList } from './commands/keys-list.command';
+import { keysRevoke } from './commands/keys-revoke.command';
+import { keysRotate } from './commands/keys-rotate.command';
 import { usersCreate } from './commands/users-create.command';
 
 // The operator's CLI. It reads the same environment as the apps (DATABASE_URL, DATA_DIR, …) and
@@ -10,6 +12,8 @@ const COMMANDS: Record<string, CliCommand> = {
   'users:create': usersCreate,
   'clients:create': clientsCreate,
   'keys:list': keysList,
+  'keys:rotate': keysRotate,
+  'keys:revoke': keysRevoke,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -21,7 +25,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    await command.run(parseArgs(rest), process.env);
+    await command.run(parseCommandArgs(command, rest), process.env);
     return 0;
   } catch (err) {
     process.stderr.write(`${name}: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -33,6 +33,8 @@ import { TokenIssuer } from './token/token-issuer';
 import { TokenLookup } from './token/token-lookup';
 import { TokenController } from './token/token.controller';
 import { UserinfoController } from './userinfo/userinfo.controller';
+import { StatusListController } from './status-list/status-list.controller';
+import { StatusLists } from './status-list/status-lists.service';
 
 @Module({})
 export class TokenServiceModule {
@@ -47,6 +49,8 @@ export class TokenServiceModule {
         // authorize, interaction, token, userinfo, revocation, introspection, logout
         AuthorizeController, InteractionController, TokenController, UserinfoController,
         RevocationController, IntrospectionController, LogoutController,
+        // token status lists
+        StatusListController,
         // probes
         HealthController,
       ],
@@ -61,6 +65,8 @@ export class TokenServiceModule {
         BrowserCookies, SsoSessionRepository, AuthorizationCodeRepository, TokenGrantRepository,
         RefreshTokenRepository, TokenIssuer, TokenLookup, AuthorizationCodeGrant, RefreshTokenGrant,
         ClientCredentialsGrant,
+        // token status lists
+        StatusLists,
       ],
       exports: [TOKEN_SERVICE_CONFIG],
     };

@@ -39,7 +39,7 @@ export function malformedRequest(realm: string, description: string): AuthFailur
  */
 export function failureFor(err: unknown, realm: string, kind: 'access' | 'id', retryAfterSeconds: number): AuthFailure | undefined {
   if (!isRpError(err)) return undefined;
-  if (err.code === 'ERR_JWKS_UNAVAILABLE') {
+  if (err.code === 'ERR_JWKS_UNAVAILABLE' || err.code === 'ERR_TOKEN_STATUS_UNAVAILABLE') {
     return {
       status: 503,
       headers: { 'Retry-After': String(retryAfterSeconds) },
@@ -71,6 +71,7 @@ const DESCRIPTIONS: Record<string, string> = {
   ERR_TOKEN_NOT_YET_VALID: 'The token is not valid yet',
   ERR_TOKEN_CLAIMS: 'The token lacks required claims',
   ERR_TOKEN_NONCE: 'The token nonce does not match',
+  ERR_TOKEN_REVOKED: 'The token has been revoked',
 };
 
 function describe(code: string, kind: 'access' | 'id'): string {

@@ -23,12 +23,14 @@ export type RpErrorCode =
   | 'ERR_TOKEN_NOT_YET_VALID'
   | 'ERR_TOKEN_CLAIMS'
   | 'ERR_TOKEN_NONCE'
+  | 'ERR_TOKEN_REVOKED'
+  | 'ERR_TOKEN_STATUS_UNAVAILABLE'
   | 'ERR_JWKS_UNAVAILABLE';
 
 /**
  * The one error type a verifier rejects with. `code` is stable across versions; `message` is not.
- * `ERR_JWKS_UNAVAILABLE` is the only code that is not the token's fault: the issuer's keys could not
- * be obtained (answer 503, not 401).
+ * `ERR_JWKS_UNAVAILABLE` and `ERR_TOKEN_STATUS_UNAVAILABLE` are the only codes that are not the token's
+ * fault: the issuer's keys, or its status list in strict mode, could not be obtained (answer 503, not 401).
  *
  * @example
  * ```ts

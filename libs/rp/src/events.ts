@@ -9,6 +9,8 @@
  * - `jwks:file-write-failed` — the set could not be persisted; verification is unaffected.
  * - `jwks:stale` — a refresh failed; the last good set keeps being served (`ageSeconds` since it was fetched).
  * - `jwks:error` — a refresh failed and no set fresh enough is left: verifications fail with `ERR_JWKS_UNAVAILABLE`.
+ * - `status-list:refreshed` / `status-list:stale` / `status-list:error` — the same for a token status list
+ *   (`statusList` option); after `status-list:error` a strict verifier answers `ERR_TOKEN_STATUS_UNAVAILABLE`.
  *
  * @example
  * ```ts
@@ -27,7 +29,10 @@ export type RpEvent =
   | { type: 'jwks:file-ignored'; reason: string }
   | { type: 'jwks:file-write-failed'; error: string }
   | { type: 'jwks:stale'; ageSeconds: number; error: string }
-  | { type: 'jwks:error'; error: string };
+  | { type: 'jwks:error'; error: string }
+  | { type: 'status-list:refreshed'; uri: string; ttlSeconds: number }
+  | { type: 'status-list:stale'; uri: string; ageSeconds: number; error: string }
+  | { type: 'status-list:error'; uri: string; error: string };
 
 /** A listener that throws must not break verification: its error is dropped. */
 export function safeEmitter(listener: ((event: RpEvent) => void) | undefined): (event: RpEvent) => void {

@@ -1,6 +1,8 @@
 export { createVerifier } from './verifier';
 export type { TokenKind, Verifier, VerifierOptions, VerifiedToken } from './verifier';
 export { JwksCache } from './jwks-cache';
+export { StatusListCache } from './status-list-cache';
+export type { StatusListCacheSettings, StatusListOptions, StatusListStats } from './status-list-cache';
 export type { JwksCacheOptions, JwksCacheSettings, VerifierStats } from './jwks-cache';
 export { RpError, isRpError } from './errors';
 export type { RpErrorCode } from './errors';

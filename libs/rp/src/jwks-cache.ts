@@ -60,6 +60,10 @@ export interface VerifierStats {
   jwksFailures: number;
   /** Refetches started because a token named a kid the set did not have. */
   unknownKidRefetches: number;
+  /** With the `statusList` option: Status List Tokens fetched and verified. */
+  statusListFetches?: number;
+  /** With the `statusList` option: status list fetches that failed. */
+  statusListFailures?: number;
 }
 
 /**

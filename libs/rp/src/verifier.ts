@@ -5,6 +5,7 @@ import {
 import type { RpEvent } from './events';
 import { fromJoseError } from './jose-errors';
 import { JwksCache, JwksCacheOptions, VerifierStats } from './jwks-cache';
+import { StatusListCache, StatusListOptions } from './status-list-cache';
 import { CheckedHeader, checkTokenShape, TokenKind } from './token-shape';
 
 export type { TokenKind } from './token-shape';
@@ -39,6 +40,11 @@ export interface VerifierOptions {
   /** Current time in epoch milliseconds. Default `Date.now`. */
   now?: () => number;
   jwks?: JwksCacheOptions;
+  /**
+   * Check each access token's `status` against the issuer's Token Status List, so a revoked token is
+   * refused (`ERR_TOKEN_REVOKED`) within the list's ttl. Off when absent. See {@link StatusListOptions}.
+   */
+  statusList?: StatusListOptions;
   /** Receives every JWKS cache event (see {@link RpEvent}). */
   onEvent?: (event: RpEvent) => void;
 }
@@ -117,9 +123,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
   if (options.now !== undefined && typeof options.now !== 'function') throw new TypeError('now must be a function');
   const now = options.now ?? Date.now;
   const cache = new JwksCache({ ...options.jwks, issuer, jwksUri: options.jwksUri, fetch: options.fetch, now, onEvent: options.onEvent });
-  // Per verifier, so a check with state of its own can join: the token status list check (issue 4)
-  // will be built from this verifier's options, appended here, and closed by close().
+  // Per verifier, so a check with state of its own can join: the token status list check, last
+  // because it is the only one that may need the network.
   const accessTokenChecks: ClaimCheck[] = [...ACCESS_TOKEN_CHECKS];
+  const statusLists = options.statusList === undefined ? undefined : new StatusListCache({
+    ...options.statusList, issuer, jwks: cache, fetch: options.fetch, now, clockToleranceSeconds, onEvent: options.onEvent,
+  });
+  if (statusLists) accessTokenChecks.push(statusLists.check);
   const idTokenChecks: ClaimCheck[] = [...ID_TOKEN_CHECKS];
 
   async function verify(token: string, kind: TokenKind, checks: readonly ClaimCheck[], nonce?: string): Promise<VerifiedToken> {
@@ -151,8 +161,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
     verifyAccessToken: (token) => verify(token, 'access', accessTokenChecks),
     verifyIdToken: (token, verifyOptions) => verify(token, 'id', idTokenChecks, verifyOptions?.nonce),
     warmUp: () => cache.warmUp(),
-    stats: () => cache.stats(),
-    close: () => cache.close(),
+    stats: () => {
+      const jwks = cache.stats();
+      if (!statusLists) return jwks;
+      const lists = statusLists.stats();
+      return { ...jwks, ...lists, networkRequests: jwks.networkRequests + lists.networkRequests };
+    },
+    close: () => {
+      cache.close();
+      statusLists?.close();
+    },
   };
 }
 

@@ -70,7 +70,7 @@ describe('clients:create and keys:list', () => {
     stdout = '';
     await run(keysList, []);
     const [header, ...rows] = stdout.trimEnd().split('\n');
-    expect(header.split(/\s+/)).toEqual(['kid', 'state', 'created', 'activated', 'retired']);
+    expect(header.split(/\s{2,}/)).toEqual(['kid', 'state', 'created', 'activated', 'retired', 'next change']);
     expect(rows.find((row) => row.startsWith(keys.activeKid))).toMatch(/ active +\d{4}-\d\d-\d\dT[\d:.]+Z +\d{4}-/);
     expect(stdout).not.toMatch(/"d"|eyJ/);
   });

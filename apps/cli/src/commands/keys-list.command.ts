@@ -1,11 +1,16 @@
 import { loadTokenServiceConfig } from '../../../token-service/src/config/token-service.config';
 import { openTokenServiceDatabase } from '../../../token-service/src/database/database.module';
+import { keySchedulePolicy, KeySchedulePolicy } from '../../../token-service/src/keys/key-schedule';
 import { SigningKeyRepository, SigningKeySummary } from '../../../token-service/src/keys/signing-key.repository';
 import { CliCommand } from '../cli-args';
 
-const COLUMNS = ['kid', 'state', 'created', 'activated', 'retired'] as const;
+const COLUMNS = ['kid', 'state', 'created', 'activated', 'retired', 'next change'] as const;
 
-/** Lists the token service's signing keys. Only public facts: the repository never reads the private half here. */
+/**
+ * Lists the token service's signing keys with the schedule: when each next key activates, when the
+ * active one is due for rotation, when each retired key leaves the JWKS. Only public facts: the
+ * repository never reads the private half here.
+ */
 export const keysList: CliCommand = {
   usage: '',
   async run(_flags, env) {
@@ -17,15 +22,35 @@ export const keysList: CliCommand = {
         process.stdout.write('no signing keys yet: the token service creates the first one when it starts\n');
         return;
       }
-      process.stdout.write(table(keys.map(row)));
+      const policy = keySchedulePolicy(config);
+      const next = keys.find((k) => k.state === 'next');
+      process.stdout.write(table(keys.map((key) => row(key, policy, next))));
     } finally {
       await dataSource.destroy();
     }
   },
 };
 
-function row(key: SigningKeySummary): Record<(typeof COLUMNS)[number], string> {
-  return { kid: key.kid, state: key.state, created: iso(key.createdAt), activated: iso(key.activatedAt), retired: iso(key.retiredAt) };
+function row(key: SigningKeySummary, policy: KeySchedulePolicy, next: SigningKeySummary | undefined): Record<(typeof COLUMNS)[number], string> {
+  return {
+    kid: key.kid, state: key.state, created: iso(key.createdAt), activated: iso(key.activatedAt), retired: iso(key.retiredAt),
+    'next change': nextChange(key, policy, next),
+  };
+}
+
+/** The instants the schedule (key-schedule.ts) acts on, as a running token service will. */
+function nextChange(key: SigningKeySummary, policy: KeySchedulePolicy, next: SigningKeySummary | undefined): string {
+  switch (key.state) {
+    case 'next': return `activates ${iso(key.activateAfter)}`;
+    case 'active': {
+      if (next) return `retires ${iso(next.activateAfter)}`;
+      const rotatesAt = (key.activatedAt ?? key.createdAt) + policy.rotationPeriodMs;
+      return `next key published ${iso(rotatesAt - policy.leadTimeMs)}, rotates ${iso(rotatesAt)}`;
+    }
+    case 'retired': return `removed ${iso(key.removeAfter ?? (key.retiredAt ?? key.createdAt) + policy.retentionMs)}`;
+    case 'revoked': return `revoked ${iso(key.revokedAt)}`;
+    default: return '-';
+  }
 }
 
 function iso(instant: number | null): string {

@@ -33,7 +33,11 @@ export interface TokenServiceConfig {
     session: number;
     rememberedSession: number;
     jwksCache: number;
+    /** How long a relying party may cache a Status List Token (its `ttl` claim and max-age). */
+    statusList: number;
   };
+  /** Seconds an active signing key signs before the next one replaces it (keys/key-schedule.ts). */
+  keyRotationPeriod: number;
   /** Cookies get `Secure` when the issuer is served over https. */
   secureCookies: boolean;
   /** Per-IP limits of the public JSON endpoints, kept in each instance's memory; an absent one is off. */
@@ -79,7 +83,11 @@ export function loadTokenServiceConfig(env: Env, warn: (message: string) => void
       session: readInt(env, 'SSO_SESSION_TTL', 12 * HOUR, { min: 300, max: 30 * DAY }),
       rememberedSession: readInt(env, 'SSO_REMEMBERED_SESSION_TTL', 30 * DAY, { min: HOUR, max: 365 * DAY }),
       jwksCache: readInt(env, 'JWKS_MAX_AGE', 300, { min: 0, max: DAY }),
+      statusList: readInt(env, 'STATUS_LIST_TTL', 60, { min: 1, max: HOUR }),
     },
+    // At least a day: well above the longest lead time (JWKS_MAX_AGE ≤ 1 day + 135 s), so a next key
+    // is never due before the previous one has been active for a while.
+    keyRotationPeriod: readInt(env, 'KEY_ROTATION_PERIOD', 30 * DAY, { min: 2 * DAY, max: 365 * DAY }),
     secureCookies: issuer.startsWith('https:'),
     // Generous: a partner's back end sends every user's code and refresh through one address, and a
     // resource server may introspect per request. They cap a flood from one source per instance;

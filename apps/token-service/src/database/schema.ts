@@ -4,12 +4,16 @@
 import { Client } from '../clients/client.entity';
 import { SigningKey } from '../keys/signing-key.entity';
 import { SigningKeys1764300000000 } from '../migrations/1764300000000-signing-keys';
+import { SigningKeySchedule1764300240000 } from '../migrations/1764300240000-signing-key-schedule';
 import { Clients1764300100000 } from '../migrations/1764300100000-clients';
 import { AuthorizationFlow1764300001000 } from '../migrations/1764300001000-authorization-flow';
 import { AuthorizationFlow } from '../flow/authorization-flow.entity';
 import { ConsentGrant } from '../flow/consent-grant.entity';
 import { LogoutRequest } from '../logout/logout-request.entity';
 import { SsoSession } from '../sessions/sso-session.entity';
+import { StatusLists1764300200000 } from '../migrations/1764300200000-status-lists';
+import { StatusList } from '../status-list/status-list.entity';
+import { TokenStatus } from '../status-list/token-status.entity';
 import { AuthorizationCode } from '../token/authorization-code.entity';
 import { RefreshToken } from '../token/refresh-token.entity';
 import { TokenGrant } from '../token/token-grant.entity';
@@ -18,12 +22,16 @@ export const TOKEN_SERVICE_ENTITIES: Function[] = [
   SigningKey, Client,
   // authorization flow, sessions, tokens
   AuthorizationFlow, ConsentGrant, SsoSession, LogoutRequest, AuthorizationCode, TokenGrant, RefreshToken,
+  // token status lists
+  StatusList, TokenStatus,
 ];
 export const TOKEN_SERVICE_MIGRATIONS: Function[] = [
   // keys, clients
-  SigningKeys1764300000000, Clients1764300100000,
+  SigningKeys1764300000000, Clients1764300100000, SigningKeySchedule1764300240000,
   // authorization flow, sessions, tokens
   AuthorizationFlow1764300001000,
+  // token status lists
+  StatusLists1764300200000,
 ];
 export const TOKEN_SERVICE_MIGRATIONS_TABLE = 'token_service_migrations';
 export const TOKEN_SERVICE_MIGRATION_LOCK = 'tessera_token_service_migrations';

@@ -1,7 +1,8 @@
 import { epochMillis } from '@tessera/database';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { SigningKeyState } from './key-schedule';
 
-export type SigningKeyState = 'active' | 'retired';
+export type { SigningKeyState } from './key-schedule';
 
 /** An RS256 key pair. The private half is stored only as a JWE under KEY_ENCRYPTION_SECRET. */
 @Entity('signing_keys')
@@ -18,7 +19,7 @@ export class SigningKey {
   @Column({ name: 'public_jwk', type: 'text' })
   publicJwk!: string;
 
-  /** The private JWK as a compact JWE (dir, A256GCM). */
+  /** The private JWK as a compact JWE (dir, A256GCM); empty once the key is removed or revoked. */
   @Column({ name: 'private_jwk_encrypted', type: 'text' })
   privateJwkEncrypted!: string;
 
@@ -30,4 +31,15 @@ export class SigningKey {
 
   @Column({ name: 'retired_at', type: 'bigint', nullable: true, transformer: epochMillis })
   retiredAt!: number | null;
+
+  /** A `next` key may sign from then on (key-schedule.ts). */
+  @Column({ name: 'activate_after', type: 'bigint', nullable: true, transformer: epochMillis })
+  activateAfter!: number | null;
+
+  /** A `retired` key leaves the JWKS then: every token it signed has expired. */
+  @Column({ name: 'remove_after', type: 'bigint', nullable: true, transformer: epochMillis })
+  removeAfter!: number | null;
+
+  @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: epochMillis })
+  revokedAt!: number | null;
 }

@@ -12,6 +12,7 @@ import { openMigratedDatabase } from '../../../../test/support/migrated-database
 import { ScratchDatabase, scratchDatabase } from '../../../../test/support/scratch-database';
 import { loadTokenServiceConfig, TokenServiceConfig } from '../config/token-service.config';
 import { SigningKeys1764300000000 } from '../migrations/1764300000000-signing-keys';
+import { SigningKeySchedule1764300240000 } from '../migrations/1764300240000-signing-key-schedule';
 import { deriveKeyEncryptionKey, encryptPrivateJwk } from './key-encryption';
 import { SigningKey } from './signing-key.entity';
 import { SigningKeyRepository } from './signing-key.repository';
@@ -30,7 +31,7 @@ describe('SigningKeys on a real database', () => {
   const services: SigningKeys[] = [];
   let keys: SigningKeys;
 
-  const open = () => openMigratedDatabase(database.url, { entities: [SigningKey], migrations: [SigningKeys1764300000000] })
+  const open = () => openMigratedDatabase(database.url, { entities: [SigningKey], migrations: [SigningKeys1764300000000, SigningKeySchedule1764300240000] })
     .then((ds) => { dataSources.push(ds); return ds; });
   const instance = (ds: DataSource, secret = SECRET) => {
     const service = new SigningKeys({ ...config, keyEncryptionSecret: secret }, ds);
@@ -174,6 +175,7 @@ describe('SigningKeys on a real database', () => {
         kid, state: 'retired', publicJwk: JSON.stringify({ kty, n, e }),
         privateJwkEncrypted: await encryptPrivateJwk(await exportJWK(privateKey), kid, deriveKeyEncryptionKey(SECRET)),
         createdAt: Date.now() - 2 * DAY_MS, activatedAt: Date.now() - 2 * DAY_MS, retiredAt: Date.now() - DAY_MS,
+        activateAfter: null, removeAfter: Date.now() + DAY_MS, revokedAt: null,
       });
       const fromOther = await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(privateKey);
       await expect(watcher.verify(fromOther, { typ: 'JWT' })).rejects.toThrow(InvalidToken);
@@ -208,7 +210,7 @@ describe('SigningKeys.rotate() on a real database', () => {
     });
     const started: SigningKeys[] = [];
     for (let i = 0; i < count; i++) {
-      const ds = await openMigratedDatabase(database.url, { entities: [SigningKey], migrations: [SigningKeys1764300000000] });
+      const ds = await openMigratedDatabase(database.url, { entities: [SigningKey], migrations: [SigningKeys1764300000000, SigningKeySchedule1764300240000] });
       dataSources.push(ds);
       const service = new SigningKeys(config, ds);
       services.push(service);

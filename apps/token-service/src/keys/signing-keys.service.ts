@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
+import { Clock } from '@tessera/abuse';
 import { InvalidToken } from '@tessera/contracts';
 import {
   calculateJwkThumbprint, CryptoKey, errors, exportJWK, generateKeyPair, importJWK, JWK, JWTHeaderParameters,
@@ -8,12 +9,17 @@ import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
 import { decryptPrivateJwk, deriveKeyEncryptionKey, encryptPrivateJwk } from './key-encryption';
+import {
+  ADVANCE_INTERVAL_SECONDS, dueChanges, hasChanges, jwksMaxAgeSeconds, KeyChanges, keySchedulePolicy, KeySchedulePolicy,
+  nextKeyNow, RELOAD_INTERVAL_SECONDS, revocation, rotationNow, ScheduledKey,
+} from './key-schedule';
+import { RevokedSigningKey, SIGNING_KEY_REVOCATION_HOOK, SigningKeyRevocationHook } from './signing-key-revocation';
 import { SigningKey } from './signing-key.entity';
-import { SigningKeyRepository } from './signing-key.repository';
+import { KeyDecision, NeedsNewKeyMaterial, SigningKeyRepository } from './signing-key.repository';
 
 const ALG = 'RS256';
-const RELOAD_INTERVAL_MS = 60_000;
 const CLOCK_TOLERANCE_SECONDS = 30;
+const KID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface VerifyOptions {
   typ: string;
@@ -22,44 +28,95 @@ export interface VerifyOptions {
   allowExpired?: boolean;
 }
 
+interface Decided {
+  changes: KeyChanges;
+  /** The kid of the key the changes created, if they created one. */
+  createdKid?: string;
+}
+
 interface LoadedKeys {
   active: { kid: string; privateKey: CryptoKey };
   publicKeys: Map<string, CryptoKey>;
   jwks: { body: string; etag: string };
+  /** The published keys' schedule, for the JWKS max-age. */
+  schedule: ScheduledKey[];
+}
+
+export interface NextKey {
+  kid: string;
+  /** Epoch milliseconds from which the scheduler makes it the active key. */
+  activateAfter: number;
+  /** False when a next key was already scheduled and is reported instead of a new one. */
+  created: boolean;
+}
+
+export interface KeyRevocation {
+  revoked: RevokedSigningKey;
+  /** The key that signs from now on (unchanged unless the revoked key was the active one). */
+  activeKid: string | undefined;
+  /** Whether a revocation hook (the status list) was told about it. */
+  hookCalled: boolean;
 }
 
 /**
- * The issuer's RS256 keys: creates the first one, signs with the active one, verifies against every
- * published one, and serves the JWKS from memory. Other instances' keys appear within a minute.
+ * The issuer's RS256 keys: signs with the active one, verifies against every published one, serves
+ * the JWKS from memory, and advances the rotation schedule of key-schedule.ts.
+ *
+ * Every instance runs two timers. Every RELOAD_INTERVAL_SECONDS it re-reads the keys, so it starts
+ * publishing a `next` key, and signing with a newly active one, at most that long after another
+ * instance changed them; the schedule counts this lag both before a key signs (lead time) and after
+ * it stops (retention), so no instance signs with a key that the others, and the partners who fetch
+ * from them, do not yet publish. Every ADVANCE_INTERVAL_SECONDS (and at start) it applies the
+ * transitions that are due, in a transaction serialised across instances by the repository, so
+ * that exactly one instance performs each; it re-reads the keys at once when it changed them.
  */
 @Injectable()
 export class SigningKeys implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SigningKeys.name);
   private readonly repository: SigningKeyRepository;
   private readonly encryptionKey: Uint8Array;
+  private readonly policy: KeySchedulePolicy;
+  private readonly clock: Pick<Clock, 'now'>;
   private loaded?: LoadedKeys;
   private reloadTimer?: NodeJS.Timeout;
+  private advanceTimer?: NodeJS.Timeout;
   private reloading: Promise<void> = Promise.resolve();
+  private cacheControl?: { second: number; value: string };
 
   constructor(
     @Inject(TOKEN_SERVICE_CONFIG) private readonly config: TokenServiceConfig,
     @Inject(DataSource) dataSource: DataSource,
+    @Optional() @Inject(Clock) clock?: Pick<Clock, 'now'>,
+    @Optional() @Inject(SIGNING_KEY_REVOCATION_HOOK) private readonly revocationHook?: SigningKeyRevocationHook,
   ) {
     this.repository = new SigningKeyRepository(dataSource);
     this.encryptionKey = deriveKeyEncryptionKey(config.keyEncryptionSecret);
+    this.policy = keySchedulePolicy(config);
+    this.clock = clock ?? new Clock();
   }
 
   async onModuleInit(): Promise<void> {
-    if (!(await this.repository.hasActive())) await this.createFirstKey();
+    // The first start creates the first key here; a restart catches up on what fell due meanwhile.
+    await this.advance();
     await this.reload();
     this.reloadTimer = setInterval(() => {
       this.reload().catch((err: unknown) => this.logger.error(`reloading signing keys failed: ${(err as Error).message}`));
-    }, RELOAD_INTERVAL_MS);
+    }, RELOAD_INTERVAL_SECONDS * 1000);
     this.reloadTimer.unref();
+    this.advanceTimer = setInterval(() => {
+      this.advance().catch((err: unknown) => this.logger.error(`advancing the signing key schedule failed: ${(err as Error).message}`));
+    }, ADVANCE_INTERVAL_SECONDS * 1000);
+    this.advanceTimer.unref();
   }
 
   onModuleDestroy(): void {
     clearInterval(this.reloadTimer);
+    clearInterval(this.advanceTimer);
+  }
+
+  /** The schedule's durations (lead time, retention, …) as this instance computes them. */
+  get schedulePolicy(): KeySchedulePolicy {
+    return { ...this.policy };
   }
 
   get activeKid(): string {
@@ -113,45 +170,121 @@ export class SigningKeys implements OnModuleInit, OnModuleDestroy {
     return this.loaded;
   }
 
-  private async createFirstKey(): Promise<void> {
-    const key = await this.newKey(Date.now());
-    if (await this.repository.insertIfNoneActive(key)) this.logger.log(`created signing key ${key.kid}`);
+  /**
+   * Applies the transitions of the schedule that are due now (key-schedule.ts `dueChanges`); the
+   * timer calls it, a test calls it after moving the clock. Answers what it changed: nothing when
+   * another instance got there first.
+   */
+  async advance(): Promise<KeyChanges> {
+    const decided = await this.decide((keys) => dueChanges(keys, this.clock.now(), this.policy));
+    if (hasChanges(decided.changes)) await this.changed('advanced the signing key schedule', decided);
+    return decided.changes;
   }
 
   /**
-   * Rotates now: a new key becomes the active one at once and the previous one stays in the JWKS as
-   * `retired`, so tokens it signed keep verifying. This instance signs with the new key as soon as
-   * this resolves; other instances pick it up on their next reload (within a minute, or `reload()`).
+   * Rotates now: the `next` key (or, without one, a new key) becomes active at once and the active
+   * one is retired, staying in the JWKS until its tokens have expired. This instance signs with the
+   * new key as soon as this resolves; the others within a reload interval.
    *
-   * Deliberately minimal: the new key signs before partners have had a chance to cache it, so their
-   * first token under it costs each of them one unknown-kid JWKS refetch. The scheduled rotation of
-   * issue 4 will publish the next key a cache lifetime before it signs (DESIGN.md, "Tokens and keys")
-   * and drop retired keys once their tokens have expired.
+   * A key that partners have not cached yet costs each of them one JWKS refetch on its unknown
+   * `kid`, and a partner that refetches from an instance that has not re-read the keys yet refuses
+   * that token: prefer `publishNextKey()`, which lets the schedule activate it after the lead time.
    *
    * @returns the kid of the new active key.
    */
   async rotate(): Promise<string> {
-    const now = Date.now();
-    const key = await this.newKey(now);
-    const retired = await this.repository.rotateTo(key, now);
-    this.logger.log(`rotated signing keys: ${key.kid} is active, ${retired.join(', ') || 'no key'} retired`);
-    await this.reload();
-    return key.kid;
+    const decided = await this.decide((keys) => rotationNow(keys, this.clock.now(), this.policy));
+    await this.changed('rotated signing keys now', decided);
+    return decided.createdKid ?? decided.changes.updates.find((u) => u.state === 'active')!.kid;
   }
 
-  private async newKey(now: number): Promise<SigningKey> {
+  /**
+   * Publishes a `next` key now (`keys:rotate`); the schedule activates it once the lead time has
+   * passed. When one is already scheduled, answers that one.
+   */
+  async publishNextKey(): Promise<NextKey> {
+    const decided = await this.decide((keys) => nextKeyNow(keys, this.clock.now(), this.policy));
+    const changes = decided.changes;
+    if (hasChanges(changes)) await this.changed('published a next signing key', decided);
+    const next = (await this.repository.listSummaries()).find((k) => k.state === 'next');
+    if (!next || next.activateAfter === null) throw new Error('no next signing key was scheduled');
+    return { kid: next.kid, activateAfter: next.activateAfter, created: hasChanges(changes) };
+  }
+
+  /**
+   * Emergency removal of a compromised key (`keys:revoke`): out of the JWKS and its private half
+   * wiped at once; if it was signing, another key signs from now on. Then tells the revocation hook
+   * (the status list) what the key signed. Revoking a revoked key again only repeats the hook, so an
+   * operator can retry one that failed.
+   */
+  async revoke(kid: string): Promise<KeyRevocation> {
+    if (!KID.test(kid)) throw new Error('a kid is 1 to 64 characters of A-Z, a-z, 0-9, - and _');
+    const decided = await this.decide((keys) => revocation(keys, kid, this.clock.now(), this.policy));
+    if (hasChanges(decided.changes)) await this.changed(`revoked signing key ${kid}`, decided);
+    const keys = await this.repository.listSummaries();
+    const key = keys.find((k) => k.kid === kid)!;
+    const stoppedAt = key.retiredAt ?? key.revokedAt!;
+    const revoked: RevokedSigningKey = {
+      kid,
+      signedFrom: key.activatedAt,
+      signedUntil: key.activatedAt === null ? null : stoppedAt + RELOAD_INTERVAL_SECONDS * 1000,
+      revokedAt: key.revokedAt!,
+    };
+    if (this.revocationHook) await this.revocationHook.signingKeyRevoked(revoked);
+    return { revoked, activeKid: keys.find((k) => k.state === 'active')?.kid, hookCalled: Boolean(this.revocationHook) };
+  }
+
+  /**
+   * `Cache-Control` for the JWKS: `max-age` up to JWKS_MAX_AGE, shortened to the next scheduled
+   * change of the published set (key-schedule.ts `jwksMaxAgeSeconds`). Cheap: recomputed at most
+   * once a second.
+   */
+  jwksCacheControl(): string {
+    const now = this.clock.now();
+    const second = Math.floor(now / 1000);
+    if (this.cacheControl?.second !== second) {
+      this.cacheControl = { second, value: `public, max-age=${jwksMaxAgeSeconds(this.keys().schedule, now, this.policy)}` };
+    }
+    return this.cacheControl.value;
+  }
+
+  /** Runs a schedule rule under the repository's lock, generating key material only when the rule creates a key. */
+  private async decide(rule: KeyDecision): Promise<Decided> {
+    try {
+      return { changes: await this.repository.change(rule) };
+    } catch (err) {
+      if (!(err instanceof NeedsNewKeyMaterial)) throw err;
+    }
+    const material = await this.newKeyMaterial();
+    const changes = await this.repository.change(rule, material);
+    return { changes, createdKid: changes.create ? material.kid : undefined };
+  }
+
+  private async changed(what: string, { changes, createdKid }: Decided): Promise<void> {
+    const described = [
+      ...(changes.create ? [`${createdKid} created as ${changes.create.state}`] : []),
+      ...changes.updates.map((u) => `${u.kid} ${u.state}`),
+    ];
+    this.logger.log(`${what}: ${described.join(', ') || 'no change'}`);
+    if (this.loaded) await this.reload();
+  }
+
+  private async newKeyMaterial(): Promise<SigningKey> {
     const { publicKey, privateKey } = await generateKeyPair(ALG, { modulusLength: 2048, extractable: true });
     const { kty, n, e } = await exportJWK(publicKey);
     const publicJwk = { kty, n, e };
     const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
     return Object.assign(new SigningKey(), {
       kid,
-      state: 'active',
+      state: 'next',
       publicJwk: JSON.stringify(publicJwk),
       privateJwkEncrypted: await encryptPrivateJwk(await exportJWK(privateKey), kid, this.encryptionKey),
-      createdAt: now,
-      activatedAt: now,
+      createdAt: 0,
+      activatedAt: null,
       retiredAt: null,
+      activateAfter: null,
+      removeAfter: null,
+      revokedAt: null,
     } satisfies Partial<SigningKey>);
   }
 
@@ -174,7 +307,9 @@ export class SigningKeys implements OnModuleInit, OnModuleDestroy {
     const previous = this.loaded;
     const publicKeys = new Map<string, CryptoKey>();
     const jwks: JWK[] = [];
-    for (const key of [active, ...published.filter((k) => k !== active)]) {
+    // The active key first, then the next one, then the retired ones: the order is informative only.
+    const rank = { active: 0, next: 1, retired: 2 } as Record<string, number>;
+    for (const key of [...published].sort((a, b) => rank[a.state] - rank[b.state])) {
       const { kty, n, e } = JSON.parse(key.publicJwk) as JWK;
       const jwk = { kty, n, e, kid: key.kid, alg: ALG, use: 'sig' };
       publicKeys.set(key.kid, previous?.publicKeys.get(key.kid) ?? (await importJWK(jwk, ALG)) as CryptoKey);
@@ -188,6 +323,10 @@ export class SigningKeys implements OnModuleInit, OnModuleDestroy {
       active: { kid: active.kid, privateKey },
       publicKeys,
       jwks: { body, etag: `"${createHash('sha256').update(body).digest('base64url')}"` },
+      schedule: published.map(({ kid, state, createdAt, activatedAt, retiredAt, activateAfter, removeAfter, revokedAt }) => ({
+        kid, state, createdAt, activatedAt, retiredAt, activateAfter, removeAfter, revokedAt,
+      })),
     };
+    this.cacheControl = undefined;
   }
 }

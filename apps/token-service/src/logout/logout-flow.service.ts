@@ -10,6 +10,7 @@ import { FlowNotFound } from '../flow/sign-in-flow.service';
 import { SigningKeys } from '../keys/signing-keys.service';
 import { SsoSession } from '../sessions/sso-session.entity';
 import { SsoSessionRepository } from '../sessions/sso-session.repository';
+import { StatusLists } from '../status-list/status-lists.service';
 import { audienceOf, hasFiniteExpiry, isStrictCompactJws } from '../token/own-jwt.rule';
 import { ID_TOKEN_TYP } from '../token/token-issuer';
 import { LogoutRequest } from './logout-request.entity';
@@ -27,6 +28,7 @@ export class LogoutFlow {
     private readonly clients: ClientRepository,
     private readonly requests: LogoutRequestRepository,
     private readonly sessions: SsoSessionRepository,
+    private readonly statusLists: StatusLists,
   ) {}
 
   async begin(params: Record<string, unknown>, browserHash: string, session: SsoSession | null, now: number): Promise<string> {
@@ -78,7 +80,11 @@ export class LogoutFlow {
     const request = await this.requests.findByVerifier(verifier, now);
     if (!request || request.browserHash !== browserHash) throw new FlowNotFound('logout');
     if (!(await this.requests.advance(request.id, 'accepted', { status: 'done', verifierHash: null }))) throw new FlowNotFound('logout');
-    if (request.sessionId) await this.sessions.end(request.sessionId, now);
+    if (request.sessionId) {
+      await this.sessions.end(request.sessionId, now);
+      // The tokens bought with the session end with it, also for verifiers that never call back.
+      await this.statusLists.revokeSessionGrants(request.sessionId, now);
+    }
     return this.destination(request);
   }
 

@@ -8,13 +8,14 @@ import { Client } from '../clients/client.entity';
 import { SigningKey } from '../keys/signing-key.entity';
 import { SigningKeys1764300000000 } from './1764300000000-signing-keys';
 import { Clients1764300100000 } from './1764300100000-clients';
+import { SigningKeySchedule1764300240000 } from './1764300240000-signing-key-schedule';
 
 describe('the signing_keys and clients migrations', () => {
   it('build exactly the schema the entities describe', async () => {
     const tmpDir = await mkdtemp(join(tmpdir(), 'tessera-keys-clients-schema-'));
     const dataSource = await openMigratedDatabase(testDatabaseUrl(tmpDir), {
       entities: [SigningKey, Client],
-      migrations: [SigningKeys1764300000000, Clients1764300100000],
+      migrations: [SigningKeys1764300000000, Clients1764300100000, SigningKeySchedule1764300240000],
     });
     try {
       expect(await pendingSchemaChanges(dataSource)).toEqual([]);

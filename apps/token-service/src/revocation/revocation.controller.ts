@@ -4,7 +4,7 @@ import { requiredParam } from '../authorize/params';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { OAuthJsonFilter } from '../http/oauth-json.filter';
 import { formBody, refuseNonPost } from '../token/token.controller';
-import { TokenGrantRepository } from '../token/token-grant.repository';
+import { StatusLists } from '../status-list/status-lists.service';
 import { TokenLookup } from '../token/token-lookup';
 
 /** RFC 7009 token revocation. */
@@ -14,7 +14,7 @@ export class RevocationController {
   constructor(
     private readonly clients: ClientAuthenticator,
     private readonly tokens: TokenLookup,
-    private readonly grants: TokenGrantRepository,
+    private readonly statusLists: StatusLists,
   ) {}
 
   @Post('revoke')
@@ -27,9 +27,14 @@ export class RevocationController {
     // token_type_hint is only a hint (§2.1): both kinds are looked up whatever it says.
     const now = Date.now();
     const found = await this.tokens.find(token, now);
-    // Revoking either token of a grant ends the whole grant (§2.1: SHOULD for refresh tokens). A token
-    // of another client, or an unknown one, is answered 200 all the same (§2.2): nothing to learn from it.
-    if (found?.grant && found.grant.clientId === client.clientId) await this.grants.revoke(found.grant.id, now);
+    // Revoking either token of a grant ends the whole grant (§2.1: SHOULD for refresh tokens); a
+    // client's own token (no grant) ends alone. A token of another client, or an unknown one, is
+    // answered 200 all the same (§2.2): nothing to learn from it.
+    if (found?.grant) {
+      if (found.grant.clientId === client.clientId) await this.statusLists.revokeGrant(found.grant.id, now);
+    } else if (found?.kind === 'access_token' && found.claims.client_id === client.clientId) {
+      await this.statusLists.revokeAccessToken(found.claims, now);
+    }
   }
 
   // RFC 7009 §2.1: the client makes an HTTP POST request.

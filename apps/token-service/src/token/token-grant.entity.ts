@@ -31,6 +31,7 @@ export class TokenGrant {
   @Column({ type: 'simple-json' })
   amr!: string[];
 
+  @Index('idx_grants_session')
   @Column({ name: 'session_id', type: 'varchar', length: 64 })
   sessionId!: string;
 

@@ -23,7 +23,16 @@ export class TokenGrantRepository {
     return this.grants.findOneBy({ id, revokedAt: IsNull() });
   }
 
-  /** Ends every token of the family. */
+  /** Grants obtained through one SSO session and not yet revoked (logout ends them). */
+  async activeIdsOfSession(sessionId: string): Promise<string[]> {
+    const rows = await this.grants.find({ select: { id: true }, where: { sessionId, revokedAt: IsNull() } });
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Ends every token of the family. Callers go through StatusLists.revokeGrant, which also sets the
+   * status bits of its access tokens for offline verifiers.
+   */
   async revoke(id: string, now: number): Promise<void> {
     await this.grants.update({ id, revokedAt: IsNull() }, { revokedAt: now });
   }

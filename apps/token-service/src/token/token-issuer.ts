@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { decodeProtectedHeader, JWTPayload } from 'jose';
 import { createHash } from 'node:crypto';
 import { claimsForScope } from '../claims/claims.rule';
 import { joinScope } from '../authorize/scope.rule';
@@ -6,6 +7,7 @@ import { Client } from '../clients/client.entity';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
 import { newOpaqueToken } from '../crypto/opaque-token';
 import { SigningKeys } from '../keys/signing-keys.service';
+import { StatusLists } from '../status-list/status-lists.service';
 import { RefreshTokenRepository } from './refresh-token.repository';
 import { TokenGrant } from './token-grant.entity';
 
@@ -29,6 +31,7 @@ export class TokenIssuer {
     @Inject(TOKEN_SERVICE_CONFIG) private readonly config: TokenServiceConfig,
     private readonly keys: SigningKeys,
     private readonly refreshTokens: RefreshTokenRepository,
+    private readonly statusLists: StatusLists,
   ) {}
 
   /**
@@ -37,7 +40,7 @@ export class TokenIssuer {
    */
   async forGrant(grant: TokenGrant, client: Client, scope: string[], options: { nonce?: string | null; now: number }): Promise<TokenResponse> {
     const now = Math.floor(options.now / 1000);
-    const accessToken = await this.keys.sign({
+    const accessToken = await this.signAccessToken({
       iss: this.config.issuer,
       sub: grant.subject,
       aud: client.clientId,
@@ -48,7 +51,7 @@ export class TokenIssuer {
       jti: newOpaqueToken(16),
       iat: now,
       exp: now + this.config.ttl.accessToken,
-    }, ACCESS_TOKEN_TYP);
+    }, grant.id, options.now);
     const response: TokenResponse = { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.ttl.accessToken, scope: joinScope(scope) };
     if (scope.includes('openid')) {
       response.id_token = await this.keys.sign({
@@ -80,7 +83,7 @@ export class TokenIssuer {
   /** A client acting on its own behalf: an access token only (RFC 6749 §4.4.3: no refresh token). */
   async forClient(client: Client, scope: string[], nowMs: number): Promise<TokenResponse> {
     const now = Math.floor(nowMs / 1000);
-    const accessToken = await this.keys.sign({
+    const accessToken = await this.signAccessToken({
       iss: this.config.issuer,
       sub: client.clientId,
       aud: client.clientId,
@@ -89,8 +92,20 @@ export class TokenIssuer {
       jti: newOpaqueToken(16),
       iat: now,
       exp: now + this.config.ttl.accessToken,
-    }, ACCESS_TOKEN_TYP);
+    }, null, nowMs);
     return { access_token: accessToken, token_type: 'Bearer', expires_in: this.config.ttl.accessToken, scope: joinScope(scope) };
+  }
+
+  /**
+   * Every access token gets its own entry in a Token Status List, so revoking it reaches verifiers
+   * that never call back (draft-ietf-oauth-status-list §6.1). The entry is recorded before the token
+   * leaves: a revocation can always find it.
+   */
+  private async signAccessToken(claims: JWTPayload & { exp: number }, grantId: string | null, nowMs: number): Promise<string> {
+    const reference = await this.statusLists.allocate(nowMs);
+    const token = await this.keys.sign({ ...claims, status: { status_list: { idx: reference.idx, uri: reference.uri } } }, ACCESS_TOKEN_TYP);
+    await this.statusLists.record(reference, { grantId, kid: decodeProtectedHeader(token).kid as string, expiresAt: claims.exp * 1000 });
+    return token;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JWTPayload } from 'jose';
 import { SigningKeys } from '../keys/signing-keys.service';
+import { StatusLists } from '../status-list/status-lists.service';
 import { hasFiniteExpiry, isStrictCompactJws } from './own-jwt.rule';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokenRepository } from './refresh-token.repository';
@@ -19,6 +20,7 @@ export class TokenLookup {
     private readonly keys: SigningKeys,
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly grants: TokenGrantRepository,
+    private readonly statusLists: StatusLists,
   ) {}
 
   async find(token: string, now: number): Promise<LiveToken | null> {
@@ -31,7 +33,11 @@ export class TokenLookup {
     const verified = await this.keys.verify(token, { typ: ACCESS_TOKEN_TYP }).catch(() => null);
     if (!verified || !hasFiniteExpiry(verified.payload)) return null;
     const gid = verified.payload.gid;
-    if (gid === undefined) return { kind: 'access_token', claims: verified.payload, grant: null }; // a client's own token
+    if (gid === undefined) {
+      // A client's own token: revoked alone, through its status entry.
+      if (await this.statusLists.isRevoked(verified.payload)) return null;
+      return { kind: 'access_token', claims: verified.payload, grant: null };
+    }
     const grant = typeof gid === 'string' ? await this.grants.findActive(gid) : null;
     return grant ? { kind: 'access_token', claims: verified.payload, grant } : null;
   }

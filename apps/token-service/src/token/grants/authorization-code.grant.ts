@@ -4,6 +4,7 @@ import { requiredParam, singleParam } from '../../authorize/params';
 import { checkCodeVerifier } from '../../authorize/pkce.rule';
 import { splitScope } from '../../authorize/scope.rule';
 import { Client } from '../../clients/client.entity';
+import { StatusLists } from '../../status-list/status-lists.service';
 import { AuthorizationCode } from '../authorization-code.entity';
 import { AuthorizationCodeRepository } from '../authorization-code.repository';
 import { TokenGrantRepository } from '../token-grant.repository';
@@ -16,6 +17,7 @@ export class AuthorizationCodeGrant {
     private readonly codes: AuthorizationCodeRepository,
     private readonly grants: TokenGrantRepository,
     private readonly issuer: TokenIssuer,
+    private readonly statusLists: StatusLists,
   ) {}
 
   async exchange(client: Client, params: Record<string, unknown>, now: number): Promise<TokenResponse> {
@@ -50,7 +52,7 @@ export class AuthorizationCodeGrant {
   private async refuseReplay(stored: AuthorizationCode, now: number): Promise<never> {
     // Read again: the exchange that won a race may have recorded its grant since we loaded the row.
     const grantId = stored.grantId ?? (await this.codes.grantIdOf(stored.codeHash));
-    if (grantId) await this.grants.revoke(grantId, now);
+    if (grantId) await this.statusLists.revokeGrant(grantId, now);
     throw new InvalidGrant('the authorization code was already used');
   }
 }

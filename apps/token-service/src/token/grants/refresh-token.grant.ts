@@ -3,6 +3,7 @@ import { InvalidGrant } from '@tessera/contracts';
 import { requiredParam, singleParam } from '../../authorize/params';
 import { narrowScope, splitScope } from '../../authorize/scope.rule';
 import { Client } from '../../clients/client.entity';
+import { StatusLists } from '../../status-list/status-lists.service';
 import { RefreshTokenRepository } from '../refresh-token.repository';
 import { TokenGrantRepository } from '../token-grant.repository';
 import { TokenIssuer, TokenResponse } from '../token-issuer';
@@ -14,6 +15,7 @@ export class RefreshTokenGrant {
     private readonly refreshTokens: RefreshTokenRepository,
     private readonly grants: TokenGrantRepository,
     private readonly issuer: TokenIssuer,
+    private readonly statusLists: StatusLists,
   ) {}
 
   async exchange(client: Client, params: Record<string, unknown>, now: number): Promise<TokenResponse> {
@@ -23,7 +25,7 @@ export class RefreshTokenGrant {
     if (!stored || stored.clientId !== client.clientId) throw new InvalidGrant('the refresh token is invalid');
     if (stored.usedAt !== null) {
       // Reuse of a rotated token means two parties hold it: end the whole family (RFC 9700 §4.14.2).
-      await this.grants.revoke(stored.grantId, now);
+      await this.statusLists.revokeGrant(stored.grantId, now);
       throw new InvalidGrant('the refresh token was already used');
     }
     if (stored.expiresAt <= now) throw new InvalidGrant('the refresh token has expired');
@@ -32,7 +34,7 @@ export class RefreshTokenGrant {
     const scope = narrowScope(singleParam(params, 'scope'), splitScope(stored.scope));
     if (!(await this.refreshTokens.consume(stored.tokenHash, now))) {
       // Lost a race with a concurrent refresh of the same token: exactly one may win.
-      await this.grants.revoke(stored.grantId, now);
+      await this.statusLists.revokeGrant(stored.grantId, now);
       throw new InvalidGrant('the refresh token was already used');
     }
     // OIDC Core §12.2: a refreshed ID token carries no nonce.
