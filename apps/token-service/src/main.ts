@@ -11,9 +11,13 @@ import express from 'express';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { loadTokenServiceConfig, TokenServiceConfig } from './config/token-service.config';
+import { publishedDiscoveryDocument } from './discovery/discovery-document';
 import { bodyErrorsAsOAuthJson } from './http/body-errors';
 import { listenerBoundary, ListenerName, markListener } from './http/listeners';
 import { RouteNotFoundFilter } from './http/not-found.filter';
+import { wellKnownFastPath } from './http/well-known-fast-path';
+import { jwksDocument } from './keys/jwks.controller';
+import { SigningKeys } from './keys/signing-keys.service';
 import { registerTokenServiceMetrics } from './metrics/token-service.metrics';
 import { TokenServiceModule } from './token-service.module';
 
@@ -41,7 +45,8 @@ export async function startTokenService(
   // req.ip, the rate-limit key, honours X-Forwarded-For only from the configured proxies.
   app.set('trust proxy', trustProxySetting(config.trustedProxies));
   // First, so every answer (a 404 of the boundary, a 429) has a request id, an access line and a count.
-  app.use(accessLog({ logger: logger instanceof JsonLogger ? logger : false, metrics, onFinished: countTokens }));
+  const log = accessLog({ logger: logger instanceof JsonLogger ? logger : false, metrics, onFinished: countTokens });
+  app.use(log);
   app.use(strictTransportSecurity(config.secureCookies));
   app.use(listenerBoundary);
   limitPublicEndpoints(app, config.rateLimits);
@@ -57,9 +62,22 @@ export async function startTokenService(
 
   const handler = app.getHttpAdapter().getInstance() as express.Express;
   started = app;
+  const keys = app.get(SigningKeys);
+  const discovery = publishedDiscoveryDocument(config.issuer);
+  // The documents every relying party polls, answered from prepared bytes before Express (issue 5).
+  const wellKnown = wellKnownFastPath({
+    documents: {
+      '/.well-known/jwks.json': () => jwksDocument(keys),
+      '/.well-known/openid-configuration': () => discovery,
+      '/.well-known/oauth-authorization-server': () => discovery,
+    },
+    hsts: config.secureCookies,
+    answered: log.answered,
+  });
   const serve = (name: ListenerName) => createServer((req, res) => {
     // Metrics only on the internal listener, answered before the app so no public route can reach them.
     if (name === 'internal' && serveMetrics(metrics, req, res, config.operations.metricsToken)) return;
+    if (name === 'public' && wellKnown(req, res)) return;
     markListener(req, name);
     handler(req, res);
   });

@@ -27,6 +27,26 @@ export interface AccessLogOptions {
   onFinished?: (finished: FinishedRequest) => void;
 }
 
+/** A request answered before the app saw it (a precomputed document on the raw listener). */
+export interface AnsweredRequest {
+  requestId: string;
+  method: string;
+  /** The route pattern, as the app would have named it. */
+  route: string;
+  status: number;
+  durationSeconds: number;
+}
+
+/** The middleware, plus a way to log and count what was answered without it. */
+export interface AccessLog extends RequestHandler {
+  /**
+   * Writes the access line and counts the request exactly as the middleware would. `onFinished`
+   * is not called: such a request never reached the app, so app-specific counters have nothing
+   * to count in it.
+   */
+  answered(answer: AnsweredRequest): void;
+}
+
 /**
  * Gives each request an id (echoed as `X-Request-Id`), writes one access line when it ends and
  * counts it. The line holds the method, the route *pattern*, the status and the duration: never
@@ -34,14 +54,29 @@ export interface AccessLogOptions {
  *
  * @example
  * ```ts
- * app.use(accessLog({ logger, metrics: registry }));
+ * const log = accessLog({ logger, metrics: registry });
+ * app.use(log);
  * // {"time":"…","level":"info","msg":"request","context":"Http","requestId":"…","method":"POST","route":"/oauth2/token","status":200,"durationMs":12.3}
+ * log.answered({ requestId, method: 'GET', route: '/.well-known/jwks.json', status: 200, durationSeconds: 0.0001 });
  * ```
  */
-export function accessLog(options: AccessLogOptions): RequestHandler {
+export function accessLog(options: AccessLogOptions): AccessLog {
   const requests = options.metrics?.counter('tessera_http_requests_total', 'HTTP requests by method, route pattern and status');
   const durations = options.metrics?.histogram('tessera_http_request_duration_seconds', 'HTTP request duration by method and route pattern', DURATION_BUCKETS);
-  return (req: Request, res: Response, next: NextFunction) => {
+  const record = (requestId: string, method: string, route: string, status: number, durationSeconds: number) => {
+    if (options.logger) {
+      options.logger.event(status >= 500 ? 'error' : 'log', 'request', 'Http', {
+        requestId,
+        method,
+        route,
+        status,
+        durationMs: Math.round(durationSeconds * 10_000) / 10,
+      });
+    }
+    requests?.inc({ method, route, status: String(status) });
+    durations?.observe({ method, route }, durationSeconds);
+  };
+  const middleware = (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     const id = chooseRequestId(req.headers['x-request-id']);
     res.setHeader(REQUEST_ID_HEADER, id);
@@ -53,24 +88,16 @@ export function accessLog(options: AccessLogOptions): RequestHandler {
       const route = routeOf(req);
       // A request the client abandoned before an answer was sent is logged as 499 (nginx's "client closed").
       const status = res.writableFinished || res.headersSent ? res.statusCode : 499;
-      const method = knownMethod(req.method);
-      if (options.logger) {
-        options.logger.event(status >= 500 ? 'error' : 'log', 'request', 'Http', {
-          requestId: id,
-          method,
-          route,
-          status,
-          durationMs: Math.round(durationSeconds * 10_000) / 10,
-        });
-      }
-      requests?.inc({ method, route, status: String(status) });
-      durations?.observe({ method, route }, durationSeconds);
+      record(id, knownMethod(req.method), route, status, durationSeconds);
       options.onFinished?.({ req, res, route, status, durationSeconds });
     };
     res.once('finish', finish);
     res.once('close', finish);
     runWithRequestId(id, next);
   };
+  return Object.assign(middleware, {
+    answered: (answer: AnsweredRequest) => record(answer.requestId, knownMethod(answer.method), answer.route, answer.status, answer.durationSeconds),
+  });
 }
 
 /**

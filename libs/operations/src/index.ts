@@ -3,7 +3,7 @@ export type { LogFields, LogSink } from './json-logger';
 export { requestId } from './request-id';
 export { currentRequestId, runWithRequestId } from './request-context';
 export { accessLog, routeOf, REQUEST_ID_HEADER } from './access-log';
-export type { AccessLogOptions, FinishedRequest } from './access-log';
+export type { AccessLog, AccessLogOptions, AnsweredRequest, FinishedRequest } from './access-log';
 export { Counter, Gauge, Histogram, MetricsRegistry, PROMETHEUS_CONTENT_TYPE } from './metrics-registry';
 export type { Labels } from './metrics-registry';
 export { closeGracefully } from './graceful-close';

@@ -1,3 +1,6 @@
+import { etagOf } from '../http/conditional-get';
+import type { StaticDocument } from '../http/well-known-fast-path';
+
 const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'];
 
 /** The provider metadata (OpenID Connect Discovery 1.0 §3, RFC 8414 §2): only what this issuer does. */
@@ -34,4 +37,10 @@ export function discoveryDocument(issuer: string): Record<string, unknown> {
     backchannel_logout_supported: false,
     frontchannel_logout_supported: false,
   };
+}
+
+/** The metadata as served: its bytes, ETag and a cache lifetime. It changes only with the configuration. */
+export function publishedDiscoveryDocument(issuer: string): StaticDocument {
+  const body = JSON.stringify(discoveryDocument(issuer));
+  return { body, etag: etagOf(body), cacheControl: 'public, max-age=300' };
 }

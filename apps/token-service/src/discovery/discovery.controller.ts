@@ -1,21 +1,33 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
-import { discoveryDocument } from './discovery-document';
+import { matchesEtag } from '../http/conditional-get';
+import type { StaticDocument } from '../http/well-known-fast-path';
+import { publishedDiscoveryDocument } from './discovery-document';
 
+/**
+ * The public listener answers the exact paths before Express (http/well-known-fast-path.ts); these
+ * routes serve what that one declines, from the same document.
+ */
 @Controller()
 export class DiscoveryController {
-  private readonly body: string;
+  private readonly document: StaticDocument;
 
   constructor(@Inject(TOKEN_SERVICE_CONFIG) config: TokenServiceConfig) {
-    this.body = JSON.stringify(discoveryDocument(config.issuer));
+    this.document = publishedDiscoveryDocument(config.issuer);
   }
 
   // RFC 8414 §3 clients look for the same document under its own well-known name.
   @Get(['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server'])
-  configuration(@Res() res: Response): void {
-    res.setHeader('Cache-Control', 'public, max-age=300');
+  configuration(@Req() req: Request, @Res() res: Response): void {
+    const { body, etag, cacheControl } = this.document;
+    res.setHeader('Cache-Control', cacheControl);
+    res.setHeader('ETag', etag);
+    if (matchesEtag(req.headers['if-none-match'], etag)) {
+      res.status(304).end();
+      return;
+    }
     res.setHeader('Content-Type', 'application/json');
-    res.status(200).end(this.body);
+    res.status(200).end(body);
   }
 }
