@@ -39,6 +39,8 @@ describe('token endpoint errors and client credentials (RFC 6749 §5.2)', () => 
     expect({ status: res.status, error: res.body.error }).toEqual({ status, error });
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(res.headers.get('cache-control')).toMatch(/no-store/);
+    // An error that echoes request data must never be sniffed into a script or a page.
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   }
 
   it('answers a body that is not a form, or is too large, with JSON invalid_request (never an HTML page)', async () => {

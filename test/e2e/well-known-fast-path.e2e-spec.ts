@@ -22,8 +22,9 @@ describe('well-known documents answered before the app', () => {
       expect(fast.status).toBe(200);
       expect(routed.status).toBe(200);
       expect(await fast.text()).toBe(await routed.text());
-      for (const header of ['content-type', 'cache-control', 'etag']) expect(fast.headers.get(header)).toBe(routed.headers.get(header));
+      for (const header of ['content-type', 'cache-control', 'etag', 'x-content-type-options']) expect(fast.headers.get(header)).toBe(routed.headers.get(header));
       expect(fast.headers.get('x-request-id')).toBeTruthy();
+      expect(fast.headers.get('x-content-type-options')).toBe('nosniff');
     }
   });
 

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { Clock, limitRequests, RateLimit, RateLimiter, trustProxySetting } from '@tessera/abuse';
 import { stopOnSignals } from '@tessera/config';
 import { OAuthError } from '@tessera/contracts';
-import { accessLog, closeGracefully, JsonLogger, listen, MetricsRegistry, serveMetrics, strictTransportSecurity } from '@tessera/operations';
+import { accessLog, closeGracefully, JsonLogger, listen, MetricsRegistry, noSniff, serveMetrics, strictTransportSecurity } from '@tessera/operations';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import express from 'express';
@@ -48,6 +48,7 @@ export async function startTokenService(
   const log = accessLog({ logger: logger instanceof JsonLogger ? logger : false, metrics, onFinished: countTokens });
   app.use(log);
   app.use(strictTransportSecurity(config.secureCookies));
+  app.use(noSniff);
   app.use(listenerBoundary);
   limitPublicEndpoints(app, config.rateLimits);
   // Small bodies only; `extended: false` keeps repeated parameters as arrays, which the endpoints refuse.

@@ -14,5 +14,5 @@ export { metricsOnly, serveMetrics } from './metrics-endpoint';
 export { registerDatabasePoolGauge } from './database-pool';
 export type { PooledDataSource } from './database-pool';
 export { listen } from './listen';
-export { noStore, pageSecurityHeaders } from './page-headers';
+export { noSniff, noStore, pageSecurityHeaders } from './page-headers';
 export type { PageHeaderOptions } from './page-headers';

@@ -54,3 +54,17 @@ export function noStore(_req: Request, res: Response, next: NextFunction): void 
   res.setHeader('Cache-Control', 'no-store');
   next();
 }
+
+/**
+ * `X-Content-Type-Options: nosniff` for JSON APIs: a browser must never reinterpret an answer that
+ * echoes request data (an error description) as a script or a page. Pages get it from helmet.
+ *
+ * @example
+ * ```ts
+ * app.use(noSniff);
+ * ```
+ */
+export function noSniff(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  next();
+}

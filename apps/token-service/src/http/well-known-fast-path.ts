@@ -52,7 +52,7 @@ export function wellKnownFastPath(options: WellKnownFastPathOptions): (req: Inco
       const doc = source();
       if (prepared && sameDocument(prepared.source, doc)) return prepared;
       const bytes = Buffer.from(doc.body, 'utf8');
-      const common = ['Cache-Control', doc.cacheControl, 'ETag', doc.etag, ...extra];
+      const common = ['Cache-Control', doc.cacheControl, 'ETag', doc.etag, 'X-Content-Type-Options', 'nosniff', ...extra];
       prepared = {
         source: doc,
         etag: doc.etag,
