@@ -80,7 +80,7 @@ await writeReport(result, { jsonPath, markdownPath });
 console.log(`\nbench: done in ${Math.round(result.durationSeconds)} s; results in ${relative(jsonPath)} and ${relative(markdownPath)}`);
 if (!complete) console.log('bench: not every scenario ran (or fewer than 3 runs), so bench/results/latest.* were left as they were');
 for (const s of results) {
-  for (const t of s.targets ?? []) console.log(`  ${t.met ? 'met    ' : 'MISSED '} ${s.id}. ${t.label}: ${t.value === null ? 'n/a' : round(t.value)}`);
+  for (const t of s.targets ?? []) console.log(`  ${t.met === null ? 'not run' : t.met ? 'met    ' : 'MISSED '} ${s.id}. ${t.label}: ${t.value === null ? 'n/a' : round(t.value)}`);
 }
 const failed = results.filter((s) => s.error);
 if (failed.length > 0) {
@@ -113,6 +113,8 @@ async function runScenario(scenario, position) {
     description: scenario.description,
     metrics: scenario.metrics,
     runs: [],
+    // Work of others on a shared machine moves every number: say how busy it was when this began.
+    loadAverageAtStart: Math.round(loadavg()[0] * 100) / 100,
   };
   const scenarioStarted = performance.now();
   let state;

@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const STOP_GRACE_MS = 5_000;
 const OUTPUT_TAIL_CHARS = 4_000;
@@ -7,27 +9,35 @@ const running = new Set();
 
 /**
  * Starts `script` in a Node process of its own: what a scenario measures never shares an event loop
- * with the load generator. Its output is kept (the last few KB) for the error message if it fails to
- * come up, and is not printed otherwise.
+ * with the load generator. Its output goes to a temporary file, read back (the last few KB) only for
+ * the error message if it fails to come up. A file, not a pipe to this process: writes to a pipe
+ * are synchronous in Node on Linux, so an app that logs a line per request would stall whenever the
+ * runner, busy generating load, is slow to drain the pipe; the benchmark would measure the runner.
  */
 export function startNode(name, script, { env = {}, args = [], nodeArgs = [], cwd } = {}) {
+  const logDir = mkdtempSync(join(tmpdir(), 'tessera-bench-log-'));
+  const logPath = join(logDir, 'output.log');
+  const logFd = openSync(logPath, 'a');
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd,
     env: { PATH: process.env.PATH, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', logFd, logFd],
   });
-  let output = '';
-  const keep = (chunk) => {
-    output = (output + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
+  closeSync(logFd);
+  const output = () => {
+    try {
+      const text = readFileSync(logPath, 'utf8');
+      return text.slice(-OUTPUT_TAIL_CHARS);
+    } catch {
+      return '';
+    }
   };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const handle = {
     name,
     pid: child.pid,
     exited,
-    output: () => output,
+    output,
     /** Resident memory now, in MiB (Linux /proc), or null where it cannot be read. */
     rssMiB() {
       try {
@@ -47,7 +57,10 @@ export function startNode(name, script, { env = {}, args = [], nodeArgs = [], cw
     },
   };
   running.add(handle);
-  exited.then(() => running.delete(handle));
+  exited.then(() => {
+    running.delete(handle);
+    rmSync(logDir, { recursive: true, force: true });
+  });
   return handle;
 }
 

@@ -27,12 +27,13 @@ export function markdown(result) {
     lines.push('## Targets', '', '| Scenario | Target | Median | Met |', '|---|---|--:|:-:|');
     for (const t of targets) {
       const unit = t.scenario.metrics[t.metric]?.unit;
-      lines.push(`| ${t.scenario.id}. ${t.scenario.name} | ${t.label} | ${formatValue(t.value, unit)} | ${t.met ? 'yes' : '**no**'} |`);
+      lines.push(`| ${t.scenario.id}. ${t.scenario.name} | ${t.label} | ${formatValue(t.value, unit)} | ${t.met === null ? 'not run' : t.met ? 'yes' : '**no**'} |`);
     }
     lines.push('');
   }
   for (const s of result.scenarios) {
-    lines.push(`## ${s.id}. ${s.title}`, '', s.description, '');
+    const busy = s.loadAverageAtStart === undefined ? '' : ` (Load average ${s.loadAverageAtStart} when it began.)`;
+    lines.push(`## ${s.id}. ${s.title}`, '', `${s.description}${busy}`, '');
     if (s.error) {
       lines.push(`**Failed:** ${s.error}`, '');
       continue;
@@ -44,6 +45,10 @@ export function markdown(result) {
       lines.push(`| ${meta.label} | ${formatValue(summary.median, meta.unit)} | ${range} | ${meta.unit} |`);
     }
     lines.push('');
+    // What a run wanted said beside its numbers (a part not run, and why), once each.
+    const notes = [...new Set(s.runs.flatMap((r) => r.notes ?? []))];
+    for (const note of notes) lines.push(`- ${note}`);
+    if (notes.length > 0) lines.push('');
   }
   return `${lines.join('\n')}\n`;
 }

@@ -14,10 +14,13 @@ export function summarizeRuns(declared, runs) {
   return Object.fromEntries(names.map((name) => [name, summarize(runs.map((r) => r.metrics[name]))]));
 }
 
-/** Whether a target holds for the median: `min` (at least) or `max` (at most). */
+/**
+ * Whether a target holds for the median: `min` (at least) or `max` (at most). `met` is null when the
+ * metric has no value (the part that measures it did not run): neither met nor missed.
+ */
 export function checkTarget(target, summary) {
   const value = summary[target.metric]?.median;
-  if (value === null || value === undefined) return { ...target, value: null, met: false };
+  if (value === null || value === undefined) return { ...target, value: null, met: null };
   const met = (target.min === undefined || value >= target.min) && (target.max === undefined || value <= target.max);
   return { ...target, value, met };
 }
