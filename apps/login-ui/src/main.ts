@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Clock, limitRequests, RateLimiter, trustProxySetting } from '@tessera/abuse';
-import { stopOnSignals } from '@tessera/config';
-import { accessLog, closeGracefully, JsonLogger, listen, metricsOnly, noStore, pageSecurityHeaders } from '@tessera/operations';
+import { accessLog, closeGracefully, JsonLogger, listen, metricsOnly, noStore, pageSecurityHeaders, runApp } from '@tessera/operations';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import express from 'express';
@@ -96,20 +95,11 @@ function registerPartials(): Promise<void> {
   return new Promise((resolve, reject) => hbs.registerPartials(join(VIEWS, 'partials'), (err) => (err ? reject(err) : resolve())));
 }
 
-async function main(): Promise<void> {
-  const logger = new JsonLogger({ service: 'login-ui' });
-  const config = loadLoginUiConfig(process.env, (m) => logger.warn(m, 'Config'));
-  const running = await startLoginUi(config, logger);
-  logger.log(`login UI: ${config.publicUrl} (port ${running.port}), metrics on ${config.metricsHost}:${running.metricsPort}, token service at ${config.tokenServiceInternalUrl}`, 'Bootstrap');
-  stopOnSignals(() => {
-    logger.log('stopping: no new connections, finishing requests in flight', 'Bootstrap');
-    return running.close();
-  });
-}
-
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    new JsonLogger({ service: 'login-ui' }).fatal(err instanceof Error ? err.message : String(err), 'Bootstrap');
-    process.exit(1);
+  runApp('login-ui', async (logger) => {
+    const config = loadLoginUiConfig(process.env, (m) => logger.warn(m, 'Config'));
+    const running = await startLoginUi(config, logger);
+    logger.log(`login UI: ${config.publicUrl} (port ${running.port}), metrics on ${config.metricsHost}:${running.metricsPort}, token service at ${config.tokenServiceInternalUrl}`, 'Bootstrap');
+    return running;
   });
 }

@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { stopOnSignals } from '@tessera/config';
-import { accessLog, closeGracefully, JsonLogger, noStore, pageSecurityHeaders } from '@tessera/operations';
+import { accessLog, closeGracefully, JsonLogger, noStore, pageSecurityHeaders, runApp } from '@tessera/operations';
 import { createLogin, createVerifier, RpEvent, Verifier } from '@tessera/rp';
 import cookieParser from 'cookie-parser';
 import { Server } from 'node:http';
@@ -130,20 +129,11 @@ function jwksEventLogger(log: StartupLog): (event: RpEvent) => void {
   };
 }
 
-async function main(): Promise<void> {
-  const logger = new JsonLogger({ service: 'partner-demo' });
-  const config = loadPartnerDemoConfig(process.env, (m) => logger.warn(m, 'Config'));
-  const running = await startPartnerDemo(config, logger);
-  logger.log(`partner demo: ${config.publicUrl} (port ${running.port}), client ${running.clientId} at ${config.issuer}`, 'Bootstrap');
-  stopOnSignals(() => {
-    logger.log('stopping: no new connections, finishing requests in flight', 'Bootstrap');
-    return running.close();
-  });
-}
-
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    new JsonLogger({ service: 'partner-demo' }).fatal(err instanceof Error ? err.message : String(err), 'Bootstrap');
-    process.exit(1);
+  runApp('partner-demo', async (logger) => {
+    const config = loadPartnerDemoConfig(process.env, (m) => logger.warn(m, 'Config'));
+    const running = await startPartnerDemo(config, logger);
+    logger.log(`partner demo: ${config.publicUrl} (port ${running.port}), client ${running.clientId} at ${config.issuer}`, 'Bootstrap');
+    return running;
   });
 }

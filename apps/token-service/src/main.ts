@@ -2,9 +2,8 @@ import 'reflect-metadata';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Clock, limitRequests, RateLimit, RateLimiter, trustProxySetting } from '@tessera/abuse';
-import { stopOnSignals } from '@tessera/config';
 import { OAuthError } from '@tessera/contracts';
-import { accessLog, closeGracefully, JsonLogger, listen, MetricsRegistry, noSniff, serveMetrics, strictTransportSecurity } from '@tessera/operations';
+import { accessLog, closeGracefully, JsonLogger, listen, MetricsRegistry, noSniff, runApp, serveMetrics, strictTransportSecurity } from '@tessera/operations';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import express from 'express';
@@ -144,20 +143,11 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-async function main(): Promise<void> {
-  const logger = new JsonLogger({ service: 'token-service' });
-  const config = loadTokenServiceConfig(process.env, (m) => logger.warn(m, 'Config'));
-  const running = await startTokenService(config, logger);
-  logger.log(`token service: issuer ${config.issuer}, internal API on ${config.internalHost}:${running.internalPort}`, 'Bootstrap');
-  stopOnSignals(() => {
-    logger.log('stopping: no new connections, finishing requests in flight', 'Bootstrap');
-    return running.close();
-  });
-}
-
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    new JsonLogger({ service: 'token-service' }).fatal(err instanceof Error ? err.message : String(err), 'Bootstrap');
-    process.exit(1);
+  runApp('token-service', async (logger) => {
+    const config = loadTokenServiceConfig(process.env, (m) => logger.warn(m, 'Config'));
+    const running = await startTokenService(config, logger);
+    logger.log(`token service: issuer ${config.issuer}, internal API on ${config.internalHost}:${running.internalPort}`, 'Bootstrap');
+    return running;
   });
 }

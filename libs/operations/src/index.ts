@@ -16,3 +16,5 @@ export type { PooledDataSource } from './database-pool';
 export { listen } from './listen';
 export { noSniff, noStore, pageSecurityHeaders } from './page-headers';
 export type { PageHeaderOptions } from './page-headers';
+export { runApp } from './run-app';
+export type { RunningApp } from './run-app';
