@@ -11,3 +11,4 @@ export { checkDatabase, readiness, READINESS_TIMEOUT_MS } from './database-healt
 export type { CheckResult, DatabaseHealth } from './database-health';
 export { epochMillis, booleanColumn } from './columns';
 export { column, nullable, primary } from './migration-columns';
+export { dataSourceProvider, DataSourceCloser } from './nest-data-source';

@@ -1,5 +1,5 @@
-import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { openMigratedDataSource, StartupWait } from '@tessera/database';
+import { Global, Module } from '@nestjs/common';
+import { dataSourceProvider, DataSourceCloser, openMigratedDataSource, StartupWait } from '@tessera/database';
 import { DataSource } from 'typeorm';
 import { LOGIN_UI_CONFIG, LoginUiConfig } from '../config/login-ui.config';
 import { LOGIN_UI_ENTITIES, LOGIN_UI_MIGRATIONS, LOGIN_UI_MIGRATIONS_TABLE } from './schema';
@@ -18,21 +18,7 @@ export function openLoginUiDatabase(config: Pick<LoginUiConfig, 'database'>, sta
 
 @Global()
 @Module({
-  providers: [{
-    provide: DataSource,
-    inject: [LOGIN_UI_CONFIG],
-    // A process started before its database waits for it (DATABASE_STARTUP_TIMEOUT), saying so.
-    useFactory: (config: LoginUiConfig) => openLoginUiDatabase(config, {
-      timeoutSeconds: config.databaseStartupTimeout,
-      log: (message) => new Logger('Database').warn(message),
-    }),
-  }],
+  providers: [dataSourceProvider<LoginUiConfig>(LOGIN_UI_CONFIG, openLoginUiDatabase), DataSourceCloser],
   exports: [DataSource],
 })
-export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
-  }
-}
+export class DatabaseModule {}

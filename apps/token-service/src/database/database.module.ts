@@ -1,5 +1,5 @@
-import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { openMigratedDataSource, StartupWait } from '@tessera/database';
+import { Global, Module } from '@nestjs/common';
+import { dataSourceProvider, DataSourceCloser, openMigratedDataSource, StartupWait } from '@tessera/database';
 import { DataSource } from 'typeorm';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
 import {
@@ -20,21 +20,7 @@ export function openTokenServiceDatabase(config: Pick<TokenServiceConfig, 'datab
 
 @Global()
 @Module({
-  providers: [{
-    provide: DataSource,
-    inject: [TOKEN_SERVICE_CONFIG],
-    // A process started before its database waits for it (DATABASE_STARTUP_TIMEOUT), saying so.
-    useFactory: (config: TokenServiceConfig) => openTokenServiceDatabase(config, {
-      timeoutSeconds: config.databaseStartupTimeout,
-      log: (message) => new Logger('Database').warn(message),
-    }),
-  }],
+  providers: [dataSourceProvider<TokenServiceConfig>(TOKEN_SERVICE_CONFIG, openTokenServiceDatabase), DataSourceCloser],
   exports: [DataSource],
 })
-export class DatabaseModule implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
-  }
-}
+export class DatabaseModule {}
