@@ -9,3 +9,7 @@ export type {
   LogoutRequest, RejectBody, RedirectResponse,
 } from './interaction';
 export { INTERNAL_API_PREFIX } from './interaction';
+export { ADMIN_API_PREFIX, ADMIN_SCOPE, ADMIN_ROLE, adminAudience } from './admin-api';
+export type { AdminApiError, Page } from './admin-api';
+export { AUDIT_EVENT_TYPES } from './audit';
+export type { AuditEventType, AuditEventInput, AuditEvent } from './audit';
