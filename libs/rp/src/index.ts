@@ -1,5 +1,5 @@
 export { createVerifier } from './verifier';
-export type { TokenKind, Verifier, VerifierOptions, VerifiedToken } from './verifier';
+export type { TokenKind, Verifier, VerifierOptions, VerifiedLogoutToken, VerifiedToken } from './verifier';
 export { JwksCache } from './jwks-cache';
 export { StatusListCache } from './status-list-cache';
 export type { StatusListCacheSettings, StatusListOptions, StatusListStats } from './status-list-cache';
@@ -18,3 +18,11 @@ export type { TesseraAuth, TokenRequirementOptions, TokenVerifier } from './requ
 export type { TokenSource } from './request-token';
 export { createLogin, LoginError } from './login';
 export type { Login, LoginErrorCode, LoginOptions, LoginResult } from './login';
+
+// Back-channel logout (OpenID Connect Back-Channel Logout 1.0): receive logout tokens, remember ended sessions.
+export { createLogoutReceiver } from './logout-receiver';
+export type { LogoutEvent, LogoutReceiver, LogoutReceiverOptions } from './logout-receiver';
+export { backChannelLogoutHandler } from './backchannel-logout-handler';
+export type { BackChannelLogoutHandlerOptions } from './backchannel-logout-handler';
+export { EndedSessions } from './ended-sessions';
+export type { EndedSessionsOptions } from './ended-sessions';

@@ -1,12 +1,14 @@
 import { JWTPayload, jwtVerify } from 'jose';
 import {
   ACCESS_TOKEN_CHECKS, ACCESS_TOKEN_REQUIRED_CLAIMS, CheckContext, ClaimCheck, ID_TOKEN_CHECKS, ID_TOKEN_REQUIRED_CLAIMS,
+  LOGOUT_TOKEN_CHECKS, LOGOUT_TOKEN_REQUIRED_CLAIMS,
 } from './claim-checks';
 import type { RpEvent } from './events';
 import { fromJoseError } from './jose-errors';
 import { JwksCache, JwksCacheOptions, VerifierStats } from './jwks-cache';
+import { numberOption } from './number-option';
 import { StatusListCache, StatusListOptions } from './status-list-cache';
-import { CheckedHeader, checkTokenShape, TokenKind } from './token-shape';
+import { CheckedHeader, checkTokenShape, JwtKind, TokenKind } from './token-shape';
 
 export type { TokenKind } from './token-shape';
 
@@ -65,6 +67,27 @@ export interface VerifiedToken {
 }
 
 /**
+ * A logout token that passed every check of Back-Channel Logout 1.0 §2.6 but the replay check,
+ * which needs memory of earlier tokens (`createLogoutReceiver` keeps it).
+ *
+ * @example
+ * ```ts
+ * const { claims, acceptedUntil } = await verifier.verifyLogoutToken(logoutToken);
+ * console.log(claims.sid ?? claims.sub, claims.jti, new Date(acceptedUntil * 1000));
+ * ```
+ */
+export interface VerifiedLogoutToken {
+  claims: JWTPayload & { jti: string; iat: number; sub?: string; sid?: string };
+  header: CheckedHeader;
+  /**
+   * Epoch seconds after which this verifier would refuse the token anyway (its `exp`, or `iat` plus
+   * the maximum age, whichever is first, plus the clock tolerance): how long a replay cache must
+   * remember its `jti`.
+   */
+  acceptedUntil: number;
+}
+
+/**
  * Verifies Tessera's tokens offline against the cached JWKS. Every failure is an `RpError`.
  *
  * @example
@@ -80,6 +103,13 @@ export interface Verifier {
   verifyAccessToken(token: string): Promise<VerifiedToken>;
   /** OIDC ID token: header typ absent or `JWT` (an at+jwt is refused); requires iss, sub, aud, exp, iat; checks `nonce` when given; when aud has several values `azp` must be one of ours. */
   verifyIdToken(token: string, options?: { nonce?: string }): Promise<VerifiedToken>;
+  /**
+   * OIDC Back-Channel Logout 1.0 logout token: header typ must be `logout+jwt` (an ID token is
+   * refused); requires iss, aud, iat, jti, `events` with the back-channel logout member (an object),
+   * `sub` or `sid`, no `nonce`; `exp` when present, and `iat` no older than `maxAgeSeconds` (default 300).
+   * Does not detect replays: see `createLogoutReceiver`.
+   */
+  verifyLogoutToken(token: string, options?: { maxAgeSeconds?: number }): Promise<VerifiedLogoutToken>;
   /** Fetches discovery and the JWKS now (or loads the cacheFile); resolves when keys are usable. */
   warmUp(): Promise<void>;
   /** Counters for metrics/bench: { networkRequests, jwksFetches, jwksNotModified, jwksFailures, unknownKidRefetches }. */
@@ -89,6 +119,13 @@ export interface Verifier {
 }
 
 const MAX_CLOCK_TOLERANCE_SECONDS = 300;
+export const DEFAULT_LOGOUT_TOKEN_MAX_AGE_SECONDS = 300;
+export const MAX_LOGOUT_TOKEN_MAX_AGE_SECONDS = 3600;
+const REQUIRED_CLAIMS: Record<JwtKind, string[]> = {
+  access: ACCESS_TOKEN_REQUIRED_CLAIMS,
+  id: ID_TOKEN_REQUIRED_CLAIMS,
+  logout: LOGOUT_TOKEN_REQUIRED_CLAIMS,
+};
 
 /**
  * Makes a verifier for one issuer and audience. Nothing happens on the network until `warmUp()` or
@@ -132,7 +169,12 @@ export function createVerifier(options: VerifierOptions): Verifier {
   if (statusLists) accessTokenChecks.push(statusLists.check);
   const idTokenChecks: ClaimCheck[] = [...ID_TOKEN_CHECKS];
 
-  async function verify(token: string, kind: TokenKind, checks: readonly ClaimCheck[], nonce?: string): Promise<VerifiedToken> {
+  async function verify(
+    token: string,
+    kind: JwtKind,
+    checks: readonly ClaimCheck[],
+    extra: { nonce?: string; maxTokenAgeSeconds?: number } = {},
+  ): Promise<{ payload: JWTPayload; header: CheckedHeader }> {
     const header = checkTokenShape(token, kind, maxTokenBytes);
     const key = await cache.getKey(header.kid);
     const nowMs = now();
@@ -144,22 +186,39 @@ export function createVerifier(options: VerifierOptions): Verifier {
         audience: audiences,
         clockTolerance: clockToleranceSeconds,
         currentDate: new Date(nowMs),
-        requiredClaims: kind === 'access' ? ACCESS_TOKEN_REQUIRED_CLAIMS : ID_TOKEN_REQUIRED_CLAIMS,
+        requiredClaims: REQUIRED_CLAIMS[kind],
+        ...(extra.maxTokenAgeSeconds === undefined ? {} : { maxTokenAge: extra.maxTokenAgeSeconds }),
       }));
     } catch (err) {
       throw fromJoseError(err);
     }
-    const context: CheckContext = { kind, audiences, nowSeconds: Math.floor(nowMs / 1000), clockToleranceSeconds, nonce };
+    const context: CheckContext = { kind, audiences, nowSeconds: Math.floor(nowMs / 1000), clockToleranceSeconds, nonce: extra.nonce };
     for (const check of checks) {
       const pending = check(payload, context);
       if (pending) await pending;
     }
-    return { kind, claims: payload as JWTPayload & { sub: string }, header };
+    return { payload, header };
+  }
+
+  async function verifyToken(token: string, kind: TokenKind, checks: readonly ClaimCheck[], nonce?: string): Promise<VerifiedToken> {
+    const { payload, header } = await verify(token, kind, checks, { nonce });
+    return { kind, claims: payload as VerifiedToken['claims'], header };
+  }
+
+  async function verifyLogoutToken(token: string, maxAgeSeconds: number): Promise<VerifiedLogoutToken> {
+    // Back-Channel Logout 1.0 §2.6 step 4: iat as in an ID token; a token without exp still ages out.
+    const { payload, header } = await verify(token, 'logout', LOGOUT_TOKEN_CHECKS, { maxTokenAgeSeconds: maxAgeSeconds });
+    const claims = payload as VerifiedLogoutToken['claims'];
+    const lastSecond = Math.min(claims.exp ?? Number.POSITIVE_INFINITY, claims.iat + maxAgeSeconds);
+    return { claims, header, acceptedUntil: lastSecond + clockToleranceSeconds };
   }
 
   return {
-    verifyAccessToken: (token) => verify(token, 'access', accessTokenChecks),
-    verifyIdToken: (token, verifyOptions) => verify(token, 'id', idTokenChecks, verifyOptions?.nonce),
+    verifyAccessToken: (token) => verifyToken(token, 'access', accessTokenChecks),
+    verifyIdToken: (token, verifyOptions) => verifyToken(token, 'id', idTokenChecks, verifyOptions?.nonce),
+    verifyLogoutToken: async (token, verifyOptions) => verifyLogoutToken(token, numberOption(
+      verifyOptions?.maxAgeSeconds, 'maxAgeSeconds', DEFAULT_LOGOUT_TOKEN_MAX_AGE_SECONDS, 1, MAX_LOGOUT_TOKEN_MAX_AGE_SECONDS,
+    )),
     warmUp: () => cache.warmUp(),
     stats: () => {
       const jwks = cache.stats();
@@ -192,12 +251,4 @@ function checkAudience(audience: unknown): string[] {
     throw new TypeError('audience must be a non-empty string or a non-empty array of them');
   }
   return list as string[];
-}
-
-function numberOption(value: unknown, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw new TypeError(`${name} must be a number between ${min} and ${max}`);
-  }
-  return value;
 }
