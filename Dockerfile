@@ -14,6 +14,11 @@ COPY tsconfig.json nest-cli.json ./
 COPY libs ./libs
 COPY apps ./apps
 RUN npm run build && npm prune --omit=dev
+# The password policy's list of common passwords (and its licence) travels in dist/, next to the
+# login UI and the CLI that read it (nest-cli.json assets): an image without it would not start.
+RUN test -s dist/apps/login-ui/apps/login-ui/assets/common-passwords.txt \
+ && test -s dist/apps/login-ui/apps/login-ui/assets/common-passwords.NOTICE \
+ && test -s dist/apps/cli/apps/login-ui/assets/common-passwords.txt
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

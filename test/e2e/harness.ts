@@ -80,6 +80,11 @@ function randomSecret(): string {
 export interface ProviderOptions {
   /** Receives every log line of both apps (JSON, one per call); without it the apps log nothing. */
   logSink?: LogSink;
+  /**
+   * The URLs browsers and partners use when something in front serves the listeners (the router of
+   * test/e2e/cluster.ts): ISSUER and LOGIN_UI_URL, instead of the listeners' own addresses.
+   */
+  publicUrls?: { issuer: string; loginUiUrl: string };
 }
 
 export async function startProvider(extraEnv: Record<string, string> = {}, options: ProviderOptions = {}): Promise<Provider> {
@@ -99,8 +104,8 @@ export async function startProvider(extraEnv: Record<string, string> = {}, optio
 async function startOnFreePorts(tmp: string, extraEnv: Record<string, string>, options: ProviderOptions): Promise<Provider> {
   const logger = (service: string) => (options.logSink ? new JsonLogger({ service, sink: options.logSink }) : false);
   const [publicPort, internalPort, loginUiPort, loginUiMetricsPort] = await freePorts(4);
-  const issuer = `http://127.0.0.1:${publicPort}`;
-  const loginUiUrl = `http://127.0.0.1:${loginUiPort}`;
+  const issuer = options.publicUrls?.issuer ?? `http://127.0.0.1:${publicPort}`;
+  const loginUiUrl = options.publicUrls?.loginUiUrl ?? `http://127.0.0.1:${loginUiPort}`;
   const internalUrl = `http://127.0.0.1:${internalPort}`;
   const databaseUrl = testDatabaseUrl(tmp);
   const shared = sharedDatabaseUrl();

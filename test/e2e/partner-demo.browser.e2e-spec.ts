@@ -3,22 +3,16 @@
  * (never `npx playwright install`: no browser is downloaded). Every step leaves a screenshot in
  * test-artifacts/partner-demo/, so a failure can be seen as the person would have seen it.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, chromium, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { loadPartnerDemoConfig, startPartnerDemo } from '../../apps/partner-demo/src/main';
 import { freePorts } from '../support/free-port';
+import { launchChromium, screenshotFolder } from './chromium';
 import { Provider, startProvider, TestUser } from './harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-const ARTIFACTS = join(__dirname, '..', '..', 'test-artifacts', 'partner-demo');
 
 describe('the partner demo in a real browser (issue 3)', () => {
   let provider: Provider;
@@ -28,13 +22,11 @@ describe('the partner demo in a real browser (issue 3)', () => {
   let browser: Browser;
   let user: TestUser;
 
+  let screenshot: (page: Page, name: string) => Promise<void>;
+
   beforeAll(async () => {
-    // A missing browser fails the suite, loudly: a skipped browser test would look like a passing one.
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`no Chromium at ${CHROMIUM}: install it with 'apt-get install -y chromium' (or set CHROMIUM_PATH to a Chromium binary)`);
-    }
-    await rm(ARTIFACTS, { recursive: true, force: true });
-    await mkdir(ARTIFACTS, { recursive: true });
+    browser = await launchChromium();
+    screenshot = await screenshotFolder('partner-demo');
     provider = await startProvider();
     user = await provider.createUser();
     dataDir = await mkdtemp(join(tmpdir(), 'tessera-partner-demo-browser-'));
@@ -49,7 +41,6 @@ describe('the partner demo in a real browser (issue 3)', () => {
       INITIAL_ACCESS_TOKEN: provider.initialAccessToken,
       PARTNER_DEMO_SECRET: randomBytes(32).toString('base64url'),
     }), false);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 120_000);
 
   afterAll(async () => {
@@ -59,11 +50,6 @@ describe('the partner demo in a real browser (issue 3)', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  let step = 0;
-  const screenshot = async (page: Page, name: string) => {
-    step++;
-    await page.screenshot({ path: join(ARTIFACTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
-  };
   const origin = (page: Page) => new URL(page.url()).origin;
   const path = (page: Page) => new URL(page.url()).pathname;
 

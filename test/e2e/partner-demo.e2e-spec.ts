@@ -1,16 +1,18 @@
 /**
  * The partner demo against a real provider, over HTTP with the cookie-keeping test browser:
- * client registration (first start, restart, a client the issuer forgot), the sign-in through
- * Tessera's real pages to the signed-in page, the API guarded by libs/rp, and sign-out.
+ * client registration (first start, restart, a client the issuer forgot, a client of an older
+ * demo), the sign-in through Tessera's real pages to the signed-in page, the API guarded by
+ * libs/rp, sign-out, and back-channel logout (the session ended at Tessera by someone else).
  */
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as oidc from 'openid-client';
 import { loadPartnerDemoConfig, RunningPartnerDemo, startPartnerDemo } from '../../apps/partner-demo/src/main';
 import { freePorts, isPortTaken } from '../support/free-port';
 import { Browser, Page } from './browser';
 import { Provider, startProvider, TestUser } from './harness';
-import { signIn } from './sign-in';
+import { codeFlow, signIn } from './sign-in';
 
 interface DemoSite {
   url: string;
@@ -110,6 +112,8 @@ describe('partner demo', () => {
         issuer: provider.issuer,
         redirect_uri: `${site.url}/callback`,
         post_logout_redirect_uri: `${site.url}/`,
+        backchannel_logout_uri: `${site.url}/backchannel-logout`,
+        registration_version: 2,
         client_id: site.running.clientId,
       });
       expect(stored.client_secret).toEqual(expect.any(String));
@@ -141,6 +145,8 @@ describe('partner demo', () => {
         issuer: provider.issuer,
         redirect_uri: `${env.PARTNER_DEMO_URL}/callback`,
         post_logout_redirect_uri: `${env.PARTNER_DEMO_URL}/`,
+        backchannel_logout_uri: `${env.PARTNER_DEMO_URL}/backchannel-logout`,
+        registration_version: 2,
         client_id: 'forgotten-client',
         client_secret: 'forgotten-secret-forgotten-secret-forgotten',
       }), { mode: 0o600 });
@@ -152,6 +158,32 @@ describe('partner demo', () => {
       expect(stored.client_id).toBe(running.clientId);
       expect(stored.client_secret).not.toBe('forgotten-secret-forgotten-secret-forgotten');
     });
+
+    it('registers again when the stored client was registered by an older demo, without back-channel logout', async () => {
+      const [port] = await freePorts(1);
+      const env = await demoEnv(port);
+      const old = await provider.registerClient({
+        redirect_uris: [`${env.PARTNER_DEMO_URL}/callback`],
+        post_logout_redirect_uris: [`${env.PARTNER_DEMO_URL}/`],
+      });
+      const file = join(env.DATA_DIR, 'partner-demo-client.json');
+      // The file as the demo wrote it before issue 4: no back-channel logout URI, no registration version.
+      await writeFile(file, JSON.stringify({
+        issuer: provider.issuer,
+        redirect_uri: `${env.PARTNER_DEMO_URL}/callback`,
+        post_logout_redirect_uri: `${env.PARTNER_DEMO_URL}/`,
+        client_id: old.clientId,
+        client_secret: old.clientSecret,
+      }), { mode: 0o600 });
+
+      const running = await startDemo(env);
+      expect(running.clientSource).toBe('registered');
+      expect(running.clientId).not.toBe(old.clientId);
+      expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({
+        client_id: running.clientId, backchannel_logout_uri: `${env.PARTNER_DEMO_URL}/backchannel-logout`, registration_version: 2,
+      });
+    });
+
     it('uses PARTNER_DEMO_CLIENT_ID and PARTNER_DEMO_CLIENT_SECRET as given, registering nothing', async () => {
       const [port] = await freePorts(1);
       const env = await demoEnv(port);
@@ -252,10 +284,16 @@ describe('partner demo', () => {
       expect(body.exp).toEqual(expect.any(Number));
     });
 
-    it('answers the browser session cookie too', async () => {
-      const res = await fetch(`${site.url}/api/me`, { headers: { cookie: `partner_demo_at=${accessToken}` } });
+    it('answers the browser session cookies too', async () => {
+      const res = await fetch(`${site.url}/api/me`, { headers: { cookie: `partner_demo_at=${accessToken}; partner_demo_id=${idToken}` } });
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ sub, token_source: 'cookie' });
+    });
+
+    it('refuses the access token cookie without the ID token cookie: through cookies, the whole session is checked', async () => {
+      const res = await fetch(`${site.url}/api/me`, { headers: { cookie: `partner_demo_at=${accessToken}` } });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ error: 'invalid_token', error_description: 'The session is no longer valid' });
     });
 
     it('answers no token with 401 and a bare Bearer challenge (RFC 6750 §3.1)', async () => {
@@ -278,6 +316,77 @@ describe('partner demo', () => {
       const res = await fetch(`${site.url}/api/me`, { headers: { authorization: `Bearer ${header}.${forged}.${signature}` } });
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: string }).error).toBe('invalid_token');
+    });
+  });
+
+  describe('back-channel logout (OpenID Connect Back-Channel Logout 1.0)', () => {
+    const OTHER_PARTNER = 'https://other-partner.example';
+
+    function sessionCookieHeader(browser: Browser, demo: DemoSite): string {
+      return browser.cookiesFor(`${demo.url}/`).filter((c) => c.name.startsWith('partner_demo_')).map((c) => `${c.name}=${c.value}`).join('; ');
+    }
+
+    async function apiStatus(demo: DemoSite, cookieHeader: string): Promise<number> {
+      return (await fetch(`${demo.url}/api/me`, { headers: { cookie: cookieHeader } })).status;
+    }
+
+    it('ends the demo session when the person signs out at Tessera through another partner: /api/me answers 401, /me shows signed out', async () => {
+      const browser = browserFor(site);
+      expect(new URL((await signInThroughDemo(browser, site, user)).url).pathname).toBe('/me');
+      const cookies = sessionCookieHeader(browser, site);
+      expect(await apiStatus(site, cookies)).toBe(200);
+
+      // Someone else, signed in at the demo in another browser: another SSO session, which must survive.
+      const bystanderBrowser = browserFor(site);
+      await signInThroughDemo(bystanderBrowser, site, await provider.createUser());
+      const bystanderCookies = sessionCookieHeader(bystanderBrowser, site);
+
+      // Another partner in the same browser: the same SSO session (no password asked, codeFlow would stop on the form).
+      const other = await provider.registerClient({
+        redirect_uris: [`${OTHER_PARTNER}/callback`],
+        post_logout_redirect_uris: [`${OTHER_PARTNER}/signed-out`],
+      });
+      const { tokens } = await codeFlow(browser, other, undefined);
+
+      // The other partner's RP-initiated logout, confirmed on Tessera's page; the demo's own sign-out is never used.
+      const confirm = await browser.get(oidc.buildEndSessionUrl(other.config, {
+        id_token_hint: tokens.id_token!, post_logout_redirect_uri: `${OTHER_PARTNER}/signed-out`,
+      }));
+      const signedOut = await browser.submit(confirm, undefined, {}, 'Sign out');
+      expect(signedOut.redirectedTo?.href).toBe(`${OTHER_PARTNER}/signed-out`);
+
+      // Tessera delivers the logout token before it redirects; a retry on a busy machine may come a little later.
+      const deadline = Date.now() + 15_000;
+      while ((await apiStatus(site, cookies)) === 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      const api = await fetch(`${site.url}/api/me`, { headers: { cookie: cookies } });
+      expect(api.status).toBe(401);
+      expect(await api.json()).toEqual({ error: 'invalid_token', error_description: 'The session is no longer valid' });
+
+      // The page: signed out, cookies cleared, back on the home page.
+      const page = await browser.get(`${site.url}/me`);
+      expect(page.url).toBe(`${site.url}/`);
+      expect(page.body).toContain('Sign in with Tessera');
+      expect(browser.cookiesFor(`${site.url}/`).filter((c) => c.name.startsWith('partner_demo_'))).toEqual([]);
+
+      expect(await apiStatus(site, bystanderCookies)).toBe(200);
+      expect(new URL((await bystanderBrowser.get(`${site.url}/me`)).url).pathname).toBe('/me');
+    });
+
+    it('answers a token that is not a logout token with 400 invalid_request, whatever Origin it comes from, and ends nothing', async () => {
+      const browser = browserFor(site);
+      await signInThroughDemo(browser, site, user);
+      const cookies = sessionCookieHeader(browser, site);
+      const idToken = cookie(browser, site, 'partner_demo_id');
+      // Server to server: no Origin check stands in the way (a 403 here would block Tessera's own POSTs).
+      const res = await fetch(`${site.url}/backchannel-logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://attacker.example' },
+        body: new URLSearchParams({ logout_token: idToken }).toString(),
+      });
+      expect(res.status).toBe(400);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(await res.json()).toEqual({ error: 'invalid_request', error_description: 'The logout token is not valid' });
+      expect(await apiStatus(site, cookies)).toBe(200);
     });
   });
 });

@@ -401,6 +401,9 @@ describe('hostile token requests', () => {
       '/internal/v1/login-requests/abc',
       '/INTERNAL/v1/consent-requests/abc',
       '/internal/v1',
+      '/admin/api/v1/clients',
+      '/ADMIN/api/v1/keys',
+      '/admin/api%2Fv1/sessions',
     ];
     const internalPaths = [
       '/',

@@ -4,6 +4,7 @@ import { clientsCreate } from './commands/clients-create.command';
 import { keysList } from './commands/keys-list.command';
 import { keysRevoke } from './commands/keys-revoke.command';
 import { keysRotate } from './commands/keys-rotate.command';
+import { maintenanceCleanup } from './commands/maintenance-cleanup.command';
 import { usersCreate } from './commands/users-create.command';
 
 // The operator's CLI. It reads the same environment as the apps (DATABASE_URL, DATA_DIR, …) and
@@ -14,6 +15,7 @@ const COMMANDS: Record<string, CliCommand> = {
   'keys:list': keysList,
   'keys:rotate': keysRotate,
   'keys:revoke': keysRevoke,
+  'maintenance:cleanup': maintenanceCleanup,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { AdminModule } from './admin/admin.module';
+import { AuditTrail } from './audit/audit-trail';
+import { SignInAudit } from './audit/sign-in-audit';
 import { LOGIN_UI_CONFIG, LoginUiConfig } from './config/login-ui.config';
 import { ConsentController } from './consent/consent.controller';
 import { ConsentFlow } from './consent/consent.flow';
@@ -24,7 +27,7 @@ export class LoginUiModule {
     return {
       module: LoginUiModule,
       global: true,
-      imports: [DatabaseModule, UsersModule, PassportModule.register({ session: false })],
+      imports: [DatabaseModule, UsersModule, PassportModule.register({ session: false }), AdminModule],
       controllers: [PagesController, LoginController, ConsentController, LogoutController, HealthController],
       providers: [
         { provide: LOGIN_UI_CONFIG, useValue: config },
@@ -36,8 +39,10 @@ export class LoginUiModule {
         LoginFlow,
         ConsentFlow,
         LogoutFlow,
+        AuditTrail,
+        SignInAudit,
       ],
-      exports: [LOGIN_UI_CONFIG, LoginUiMetrics],
+      exports: [LOGIN_UI_CONFIG, LoginUiMetrics, AuditTrail],
     };
   }
 }

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { INestApplication, LoggerService } from '@nestjs/common';
+import { INestApplication, Logger, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Clock, limitRequests, RateLimit, RateLimiter, trustProxySetting } from '@tessera/abuse';
-import { OAuthError } from '@tessera/contracts';
+import { ADMIN_API_PREFIX } from '@tessera/contracts';
 import { accessLog, closeGracefully, JsonLogger, listen, MetricsRegistry, noSniff, runApp, serveMetrics, strictTransportSecurity } from '@tessera/operations';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
@@ -11,14 +11,20 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { loadTokenServiceConfig, TokenServiceConfig } from './config/token-service.config';
 import { publishedDiscoveryDocument } from './discovery/discovery-document';
+import { adminApiBodyErrors, AdminApiRouteNotFound } from './admin/admin-api.filter';
 import { bodyErrorsAsOAuthJson } from './http/body-errors';
 import { listenerBoundary, ListenerName, markListener } from './http/listeners';
 import { RouteNotFoundFilter } from './http/not-found.filter';
+import { tokenFastPath } from './http/token-fast-path';
+import { tooManyRequestsAnswer } from './http/too-many-requests';
 import { wellKnownFastPath } from './http/well-known-fast-path';
 import { jwksDocument } from './keys/jwks.controller';
 import { SigningKeys } from './keys/signing-keys.service';
+import { CleanupMetrics } from './maintenance/cleanup.metrics';
+import { Cleanup } from './maintenance/cleanup.service';
 import { registerTokenServiceMetrics } from './metrics/token-service.metrics';
 import { TokenServiceModule } from './token-service.module';
+import { TokenEndpoint } from './token/token-endpoint';
 
 export interface RunningTokenService {
   app: INestApplication;
@@ -49,19 +55,23 @@ export async function startTokenService(
   app.use(strictTransportSecurity(config.secureCookies));
   app.use(noSniff);
   app.use(listenerBoundary);
-  limitPublicEndpoints(app, config.rateLimits);
+  const limiters = limitPublicEndpoints(app, config.rateLimits);
   // Small bodies only; `extended: false` keeps repeated parameters as arrays, which the endpoints refuse.
-  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 }));
+  const parseForm = express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 100 });
+  app.use(parseForm);
   app.use(express.json({ limit: '64kb' }));
   app.use(cookieParser());
   // Right after the parsers: their errors reach the next error handler, which must be ours, not Nest's.
+  app.use(ADMIN_API_PREFIX, adminApiBodyErrors);
   app.use(bodyErrorsAsOAuthJson);
   // Before init(), which installs Nest's catch-all 404: it must answer through this filter.
-  app.useGlobalFilters(new RouteNotFoundFilter());
+  app.useGlobalFilters(new AdminApiRouteNotFound(new RouteNotFoundFilter()));
   await app.init();
 
   const handler = app.getHttpAdapter().getInstance() as express.Express;
   started = app;
+  // Before its first pass, which is an interval away: the cleanup reports each pass here.
+  app.get(Cleanup).reportTo(new CleanupMetrics(metrics));
   const keys = app.get(SigningKeys);
   const discovery = publishedDiscoveryDocument(config.issuer);
   // The documents every relying party polls, answered from prepared bytes before Express (issue 5).
@@ -74,10 +84,24 @@ export async function startTokenService(
     hsts: config.secureCookies,
     answered: log.answered,
   });
+  // The token endpoint's form posts, answered before Express through the same TokenEndpoint (issue 5).
+  const token = tokenFastPath({
+    endpoint: app.get(TokenEndpoint),
+    app: handler,
+    parseForm,
+    limiter: limiters.get('/oauth2/token'),
+    hsts: config.secureCookies,
+    logger: new Logger('OAuth'),
+    answered: (answer, req, res) => {
+      log.answered(answer);
+      // The token counter reads only req.body (the parsed form); FinishedRequest types the pair as Express's.
+      countTokens({ req: req as express.Request, res: res as express.Response, route: answer.route, status: answer.status, durationSeconds: answer.durationSeconds });
+    },
+  });
   const serve = (name: ListenerName) => createServer((req, res) => {
     // Metrics only on the internal listener, answered before the app so no public route can reach them.
     if (name === 'internal' && serveMetrics(metrics, req, res, config.operations.metricsToken)) return;
-    if (name === 'public' && wellKnown(req, res)) return;
+    if (name === 'public' && (wellKnown(req, res) || token(req, res))) return;
     markListener(req, name);
     handler(req, res);
   });
@@ -108,34 +132,29 @@ export async function startTokenService(
 /**
  * Per-IP limits on the endpoints a client can hammer with guesses or floods, by route, before the
  * body parsers so a refused request costs nothing more. Each instance counts in its own memory: the
- * limits slow one source down; nothing exact depends on them.
+ * limits slow one source down; nothing exact depends on them. Answers the limiters by route, for
+ * the fast paths that must count in the same windows.
  */
-function limitPublicEndpoints(app: NestExpressApplication, limits: TokenServiceConfig['rateLimits']): void {
+function limitPublicEndpoints(app: NestExpressApplication, limits: TokenServiceConfig['rateLimits']): Map<string, RateLimiter> {
   const clock = app.get(Clock);
   const routes: [string, RateLimit | undefined][] = [
     ['/oauth2/token', limits.token],
     ['/oauth2/register', limits.register],
     ['/oauth2/introspect', limits.introspect],
   ];
+  const limiters = new Map<string, RateLimiter>();
   for (const [path, limit] of routes) {
     if (!limit) continue;
     const limiter = new RateLimiter({ ...limit, now: () => clock.now() });
     app.use(path, limitRequests(limiter, { methods: ['POST'], refuse: tooManyRequests }));
+    limiters.set(path, limiter);
   }
+  return limiters;
 }
 
-/**
- * 429 with Retry-After (RFC 6585 §4) and an RFC 6749 §5.2 body. No error code is registered for
- * throttling at these endpoints: `slow_down` belongs to the device grant (RFC 8628 §3.5), where it
- * tells a client to lengthen its polling interval, so a client of another grant would misread it;
- * `temporarily_unavailable` (RFC 6749 §4.1.2.1, IANA OAuth Extensions Error Registry) means "cannot
- * handle the request now because of temporary overloading", which is what the client should act on.
- */
 function tooManyRequests(_req: express.Request, res: express.Response, retryAfterSeconds: number): void {
-  const error = new OAuthError('temporarily_unavailable', `too many requests from this address; retry after ${retryAfterSeconds} seconds`, 429);
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Pragma', 'no-cache');
-  res.json(error.toJSON());
+  const answer = tooManyRequestsAnswer(retryAfterSeconds);
+  res.set(answer.headers).json(answer.body);
 }
 
 function closeServer(server: Server): Promise<void> {

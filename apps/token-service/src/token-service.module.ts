@@ -20,6 +20,7 @@ import { IntrospectionController } from './introspection/introspection.controlle
 import { LogoutController } from './logout/logout.controller';
 import { LogoutFlow } from './logout/logout-flow.service';
 import { LogoutRequestRepository } from './logout/logout-request.repository';
+import { BackChannelLogout } from './logout/backchannel/backchannel-logout.service';
 import { RevocationController } from './revocation/revocation.controller';
 import { BrowserCookies } from './sessions/browser-cookies';
 import { SsoSessionRepository } from './sessions/sso-session.repository';
@@ -32,9 +33,29 @@ import { TokenGrantRepository } from './token/token-grant.repository';
 import { TokenIssuer } from './token/token-issuer';
 import { TokenLookup } from './token/token-lookup';
 import { TokenController } from './token/token.controller';
+import { TokenEndpoint } from './token/token-endpoint';
 import { UserinfoController } from './userinfo/userinfo.controller';
 import { StatusListController } from './status-list/status-list.controller';
 import { StatusLists } from './status-list/status-lists.service';
+import { AuditLog } from './audit/audit-log';
+import { AuditEventsController } from './audit/audit-events.controller';
+import { Cleanup } from './maintenance/cleanup.service';
+import { AdminAuditEventsController } from './admin/audit/admin-audit-events.controller';
+import { AdminAuthGuard } from './admin/admin-auth.guard';
+import { AdminClients } from './admin/clients/admin-clients.service';
+import { AdminClientsController } from './admin/clients/admin-clients.controller';
+import { AdminInitialAccessTokens } from './admin/initial-access-tokens/admin-initial-access-tokens.service';
+import { AdminInitialAccessTokensController } from './admin/initial-access-tokens/admin-initial-access-tokens.controller';
+import { AdminKeys } from './admin/keys/admin-keys.service';
+import { AdminKeysController } from './admin/keys/admin-keys.controller';
+import { KeyRevocation } from './admin/keys/key-revocation.service';
+import { AdminSessions } from './admin/sessions/admin-sessions.service';
+import { AdminSessionsController } from './admin/sessions/admin-sessions.controller';
+import { SessionDirectory } from './admin/sessions/session-directory.repository';
+import { SessionRevocation } from './admin/sessions/session-revocation.service';
+import { SubjectRevocationController } from './admin/sessions/subject-revocation.controller';
+import { InitialAccessTokenRepository } from './registration/initial-access-token.repository';
+import { InitialAccessTokens } from './registration/initial-access-tokens.service';
 
 @Module({})
 export class TokenServiceModule {
@@ -51,6 +72,11 @@ export class TokenServiceModule {
         RevocationController, IntrospectionController, LogoutController,
         // token status lists
         StatusListController,
+        // audit trail (the login UI's events)
+        AuditEventsController,
+        // admin API (internal listener) and the login UI's subject revocation
+        AdminClientsController, AdminInitialAccessTokensController, AdminKeysController, AdminSessionsController,
+        AdminAuditEventsController, SubjectRevocationController,
         // probes
         HealthController,
       ],
@@ -64,9 +90,19 @@ export class TokenServiceModule {
         SignInFlow, LogoutFlow, AuthorizationFlowRepository, ConsentGrantRepository, LogoutRequestRepository,
         BrowserCookies, SsoSessionRepository, AuthorizationCodeRepository, TokenGrantRepository,
         RefreshTokenRepository, TokenIssuer, TokenLookup, AuthorizationCodeGrant, RefreshTokenGrant,
-        ClientCredentialsGrant,
+        ClientCredentialsGrant, TokenEndpoint,
+        // back-channel logout (logout tokens to the clients of an ended session)
+        BackChannelLogout,
         // token status lists
         StatusLists,
+        // audit trail
+        AuditLog,
+        // the scheduled cleanup of expired rows
+        Cleanup,
+        // registration's initial access tokens; the admin API
+        InitialAccessTokenRepository, InitialAccessTokens,
+        AdminAuthGuard, AdminClients, AdminInitialAccessTokens, AdminKeys, KeyRevocation, AdminSessions, SessionDirectory,
+        SessionRevocation,
       ],
       exports: [TOKEN_SERVICE_CONFIG],
     };

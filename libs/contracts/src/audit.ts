@@ -21,7 +21,7 @@ export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 export interface AuditEventInput {
   type: AuditEventType;
-  /** Who did it: a person's sub, `client:<client_id>` for a service client, or `system`. */
+  /** Who did it: a person's sub, `client:<client_id>` for a service client, `system` (a schedule), or `cli` (an operator's command). */
   actor?: string | null;
   /** The person it concerns (their sub), when there is one. */
   subject?: string | null;
@@ -34,6 +34,18 @@ export interface AuditEventInput {
   /** Further facts: ids, counts, kids, jtis. Scalars only; never a secret. */
   details?: Record<string, string | number | boolean | null>;
 }
+
+/**
+ * One event as the login UI sends it to `POST /internal/v1/audit-events`: the sender batches its
+ * events, so it says when each happened (epoch ms; the token service refuses one more than a day
+ * old and takes one from the future as now). Without `at`, the time of arrival.
+ */
+export interface AuditEventSubmission extends AuditEventInput {
+  at?: number;
+}
+
+/** At most this many events in one `POST /internal/v1/audit-events`. */
+export const AUDIT_EVENTS_PER_REQUEST = 100;
 
 export interface AuditEvent extends AuditEventInput {
   id: string;

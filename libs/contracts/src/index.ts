@@ -11,5 +11,10 @@ export type {
 export { INTERNAL_API_PREFIX } from './interaction';
 export { ADMIN_API_PREFIX, ADMIN_SCOPE, ADMIN_ROLE, adminAudience } from './admin-api';
 export type { AdminApiError, Page } from './admin-api';
-export { AUDIT_EVENT_TYPES } from './audit';
-export type { AuditEventType, AuditEventInput, AuditEvent } from './audit';
+export type {
+  AdminClient, AdminClientWithSecret, AdminInitialAccessToken, AdminInitialAccessTokenCreated, AdminSigningKey,
+  AdminKeyRevocation, AdminSession, SubjectRevocation,
+} from './admin-api';
+export type { AdminUser, AdminUserWithPassword } from './admin-api';
+export { AUDIT_EVENT_TYPES, AUDIT_EVENTS_PER_REQUEST } from './audit';
+export type { AuditEventType, AuditEventInput, AuditEventSubmission, AuditEvent } from './audit';

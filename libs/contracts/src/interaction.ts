@@ -38,9 +38,19 @@ export interface LoginRequest {
 export interface IdentityClaims {
   preferred_username?: string;
   name?: string;
+  given_name?: string;
+  family_name?: string;
   email?: string;
+  picture?: string;
+  locale?: string;
+  zoneinfo?: string;
   email_verified?: boolean;
   updated_at?: number;
+  /**
+   * The person's roles in the user directory, e.g. ['admin']. Never released in an ID token or at
+   * userinfo; only an access token whose scope includes `tessera:admin` carries them (admin-api.ts).
+   */
+  roles?: string[];
 }
 
 export interface AcceptLoginBody {

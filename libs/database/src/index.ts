@@ -3,6 +3,8 @@ export type { DatabaseTarget } from './database-url';
 export { createDataSource } from './data-source.factory';
 export type { DataSourceSpec } from './data-source.factory';
 export { runMigrationsExclusively, pendingSchemaChanges } from './migrate';
+export { withNamedLock } from './named-lock';
+export type { NamedLockOutcome } from './named-lock';
 export { openMigratedDataSource } from './open-data-source';
 export type { StartupWait } from './open-data-source';
 export { databaseFailureOf, describeDatabaseFailure } from './database-errors';

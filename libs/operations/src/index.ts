@@ -17,4 +17,6 @@ export { listen } from './listen';
 export { noSniff, noStore, pageSecurityHeaders } from './page-headers';
 export type { PageHeaderOptions } from './page-headers';
 export { runApp } from './run-app';
+export { WriteBehindQueue } from './write-behind-queue';
+export type { WriteBehindLoss, WriteBehindOptions } from './write-behind-queue';
 export type { RunningApp } from './run-app';

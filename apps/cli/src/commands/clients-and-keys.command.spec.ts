@@ -59,6 +59,29 @@ describe('clients:create and keys:list', () => {
     await expect(run(clientsCreate, ['--redirect-uri', 'https://partner.example/cb'])).rejects.toThrow(/--name is required/);
   });
 
+  it('creates an admin service client with --admin: client_credentials only, allowed tessera:admin', async () => {
+    jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    await run(clientsCreate, ['--name', 'Automation', '--admin']);
+    const printed = JSON.parse(stdout) as Record<string, unknown>;
+    expect(printed).toMatchObject({
+      client_secret: expect.any(String),
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      scope: 'tessera:admin',
+      token_endpoint_auth_method: 'client_secret_basic',
+      first_party: false,
+    });
+  });
+
+  it.each([
+    [['--redirect-uri', 'https://partner.example/cb'], /leave out --redirect-uri/],
+    [['--public'], /leave out --public/],
+    [['--first-party'], /leave out --first-party/],
+  ])('refuses --admin with %p', async (extra, message) => {
+    await expect(run(clientsCreate, ['--name', 'Automation', '--admin', ...extra])).rejects.toThrow(message);
+  });
+
   it('lists signing keys without any private material', async () => {
     const config = loadTokenServiceConfig(env);
     const dataSource = await openTokenServiceDatabase(config);

@@ -1,6 +1,6 @@
 import { loadTokenServiceConfig } from '../../../token-service/src/config/token-service.config';
 import { openTokenServiceDatabase } from '../../../token-service/src/database/database.module';
-import { keySchedulePolicy, KeySchedulePolicy } from '../../../token-service/src/keys/key-schedule';
+import { keySchedulePolicy, KeySchedulePolicy, keyTimeline } from '../../../token-service/src/keys/key-schedule';
 import { SigningKeyRepository, SigningKeySummary } from '../../../token-service/src/keys/signing-key.repository';
 import { CliCommand } from '../cli-args';
 
@@ -23,31 +23,29 @@ export const keysList: CliCommand = {
         return;
       }
       const policy = keySchedulePolicy(config);
-      const next = keys.find((k) => k.state === 'next');
-      process.stdout.write(table(keys.map((key) => row(key, policy, next))));
+      process.stdout.write(table(keys.map((key) => row(key, keys, policy))));
     } finally {
       await dataSource.destroy();
     }
   },
 };
 
-function row(key: SigningKeySummary, policy: KeySchedulePolicy, next: SigningKeySummary | undefined): Record<(typeof COLUMNS)[number], string> {
+function row(key: SigningKeySummary, keys: SigningKeySummary[], policy: KeySchedulePolicy): Record<(typeof COLUMNS)[number], string> {
   return {
     kid: key.kid, state: key.state, created: iso(key.createdAt), activated: iso(key.activatedAt), retired: iso(key.retiredAt),
-    'next change': nextChange(key, policy, next),
+    'next change': nextChange(key, keys, policy),
   };
 }
 
 /** The instants the schedule (key-schedule.ts) acts on, as a running token service will. */
-function nextChange(key: SigningKeySummary, policy: KeySchedulePolicy, next: SigningKeySummary | undefined): string {
+function nextChange(key: SigningKeySummary, keys: SigningKeySummary[], policy: KeySchedulePolicy): string {
+  const timeline = keyTimeline(key, keys, policy);
   switch (key.state) {
-    case 'next': return `activates ${iso(key.activateAfter)}`;
-    case 'active': {
-      if (next) return `retires ${iso(next.activateAfter)}`;
-      const rotatesAt = (key.activatedAt ?? key.createdAt) + policy.rotationPeriodMs;
-      return `next key published ${iso(rotatesAt - policy.leadTimeMs)}, rotates ${iso(rotatesAt)}`;
-    }
-    case 'retired': return `removed ${iso(key.removeAfter ?? (key.retiredAt ?? key.createdAt) + policy.retentionMs)}`;
+    case 'next': return `activates ${iso(timeline.activatesAt)}`;
+    case 'active': return timeline.nextKeyPublishedAt === null
+      ? `retires ${iso(timeline.retiresAt)}`
+      : `next key published ${iso(timeline.nextKeyPublishedAt)}, rotates ${iso(timeline.retiresAt)}`;
+    case 'retired': return `removed ${iso(timeline.removesAt)}`;
     case 'revoked': return `revoked ${iso(key.revokedAt)}`;
     default: return '-';
   }

@@ -1,3 +1,4 @@
+import { AuditLog } from '../../../token-service/src/audit/audit-log';
 import { loadTokenServiceConfig } from '../../../token-service/src/config/token-service.config';
 import { openTokenServiceDatabase } from '../../../token-service/src/database/database.module';
 import { RELOAD_INTERVAL_SECONDS } from '../../../token-service/src/keys/key-schedule';
@@ -24,9 +25,10 @@ export function keysRevokeWith(hook: RevocationHookFactory): CliCommand {
       const kid = requireValue(flags, 'kid');
       const config = loadTokenServiceConfig(env, (m) => process.stderr.write(`${m}\n`));
       const dataSource = await openTokenServiceDatabase(config);
+      const audit = new AuditLog(dataSource);
       try {
-        const keys = new SigningKeys(config, dataSource, undefined, hook(config, dataSource));
-        const { revoked, activeKid, hookCalled } = await keys.revoke(kid);
+        const keys = new SigningKeys(config, dataSource, undefined, hook(config, dataSource), audit);
+        const { revoked, activeKid, hookCalled } = await keys.revoke(kid, 'cli');
         const window = revoked.signedFrom === null
           ? 'It never signed anything.'
           : `It signed from ${iso(revoked.signedFrom)} to ${iso(revoked.signedUntil!)} at the latest.`;
@@ -38,6 +40,7 @@ export function keysRevokeWith(hook: RevocationHookFactory): CliCommand {
             : 'No revocation hook is configured: the tokens it signed are not marked in the status list; partners refuse them once their JWKS cache refreshes.\n'),
         );
       } finally {
+        await audit.flush();
         await dataSource.destroy();
       }
     },

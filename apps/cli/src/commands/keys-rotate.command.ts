@@ -1,3 +1,4 @@
+import { AuditLog } from '../../../token-service/src/audit/audit-log';
 import { loadTokenServiceConfig } from '../../../token-service/src/config/token-service.config';
 import { openTokenServiceDatabase } from '../../../token-service/src/database/database.module';
 import { RELOAD_INTERVAL_SECONDS } from '../../../token-service/src/keys/key-schedule';
@@ -14,10 +15,11 @@ export const keysRotate: CliCommand = {
   async run(flags, env) {
     const config = loadTokenServiceConfig(env, (m) => process.stderr.write(`${m}\n`));
     const dataSource = await openTokenServiceDatabase(config);
+    const audit = new AuditLog(dataSource);
     try {
-      const keys = new SigningKeys(config, dataSource);
+      const keys = new SigningKeys(config, dataSource, undefined, undefined, audit);
       if (flags.switches.has('now')) {
-        const kid = await keys.rotate();
+        const kid = await keys.rotate('cli');
         process.stdout.write(
           `${kid} is the active signing key now; the previous one stays published until its tokens have expired.\n`
           + `Running token service instances sign with it within ${RELOAD_INTERVAL_SECONDS} s. Partners that have not cached it `
@@ -25,7 +27,7 @@ export const keysRotate: CliCommand = {
         );
         return;
       }
-      const next = await keys.publishNextKey();
+      const next = await keys.publishNextKey('cli');
       const leadSeconds = Math.round(keys.schedulePolicy.leadTimeMs / 1000);
       process.stdout.write(
         `${next.kid} ${next.created ? 'is published as the next signing key' : 'was already published as the next signing key'}; `
@@ -34,6 +36,7 @@ export const keysRotate: CliCommand = {
         + 'when a running token service next checks its schedule. Use --now to activate at once.\n',
       );
     } finally {
+      await audit.flush();
       await dataSource.destroy();
     }
   },

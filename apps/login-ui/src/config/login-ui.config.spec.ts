@@ -19,6 +19,7 @@ describe('loadLoginUiConfig', () => {
       metricsHost: '127.0.0.1',
       publicUrl: 'http://localhost:3001',
       issuer: 'http://localhost:3000',
+      issuerInternalUrl: 'http://localhost:3000',
       tokenServiceInternalUrl: 'http://127.0.0.1:3100',
       secureCookies: false,
       database: { kind: 'sqlite', path: join(process.cwd(), 'data', 'tessera.sqlite') },
@@ -59,6 +60,19 @@ describe('loadLoginUiConfig', () => {
     expect(loadLoginUiConfig({ DATA_DIR: dataDir, RATE_LIMIT_LOGIN: 'off' }).rateLimits.login).toBeUndefined();
   });
 
+  it('asks for passwords of 12 characters unless PASSWORD_MIN_LENGTH says otherwise (at least 8)', () => {
+    expect(loadLoginUiConfig({ DATA_DIR: dataDir }).passwordMinLength).toBe(12);
+    expect(loadLoginUiConfig({ DATA_DIR: dataDir, PASSWORD_MIN_LENGTH: '8' }).passwordMinLength).toBe(8);
+  });
+
+  it('reaches the issuer at ISSUER_INTERNAL_URL, an origin, without touching ISSUER; at ISSUER\'s origin by default', () => {
+    expect(loadLoginUiConfig({ DATA_DIR: dataDir, ISSUER: 'https://id.example.com', ISSUER_INTERNAL_URL: 'http://proxy:3000/' }))
+      .toMatchObject({ issuer: 'https://id.example.com', issuerInternalUrl: 'http://proxy:3000' });
+    expect(loadLoginUiConfig({ DATA_DIR: dataDir, ISSUER: 'https://example.com/tessera' }).issuerInternalUrl).toBe('https://example.com');
+    expect(() => loadLoginUiConfig({ DATA_DIR: dataDir, ISSUER_INTERNAL_URL: 'http://proxy:3000/tessera' }))
+      .toThrow(/^ISSUER_INTERNAL_URL: must be an origin/);
+  });
+
   it('uses Secure cookies behind an https URL', () => {
     expect(loadLoginUiConfig({ DATA_DIR: dataDir, LOGIN_UI_URL: 'https://login.example.com/' }))
       .toMatchObject({ publicUrl: 'https://login.example.com', secureCookies: true });
@@ -68,6 +82,8 @@ describe('loadLoginUiConfig', () => {
     ['LOGIN_UI_PORT', 'http'],
     ['LOGIN_UI_URL', 'ftp://x'],
     ['TOKEN_SERVICE_INTERNAL_URL', 'not a url'],
+    ['ISSUER_INTERNAL_URL', 'proxy:3000'],
+    ['ISSUER_INTERNAL_URL', 'http://proxy:3000/?x=1'],
     ['LOGIN_UI_SECRET', 'short'],
     ['LOCKOUT_MAX_FAILURES', '0'],
     ['LOCKOUT_WAIT_SECONDS', '0'],
@@ -78,6 +94,8 @@ describe('loadLoginUiConfig', () => {
     ['TRUSTED_PROXIES', '*'],
     ['LOGIN_UI_METRICS_PORT', '65536'],
     ['LOGIN_UI_METRICS_PORT', 'metrics'],
+    ['PASSWORD_MIN_LENGTH', '7'],
+    ['PASSWORD_MIN_LENGTH', '65'],
   ])('refuses a bad %s, naming it', (name, value) => {
     expect(() => loadLoginUiConfig({ DATA_DIR: dataDir, [name]: value })).toThrow(new RegExp(`^${name}: `));
   });
@@ -97,5 +115,10 @@ describe('loadLoginUiConfig: transport', () => {
     const env = { NODE_ENV: 'production', DATA_DIR: '/nonexistent-never-written', ISSUER: 'https://id.example.com', LOGIN_UI_URL: 'https://login.example.com', [name]: 'http://public.example.com' };
     expect(() => loadLoginUiConfig(env)).toThrow(new RegExp(`^${name}: must be an https URL`));
     expect(() => loadLoginUiConfig({ ...env, ALLOW_INSECURE_HTTP: 'true' })).toThrow(/^INTERNAL_API_SECRET: is required/);
+  });
+
+  it('takes a plain-http ISSUER_INTERNAL_URL in production: it is inside the network, like TOKEN_SERVICE_INTERNAL_URL', () => {
+    const env = { NODE_ENV: 'production', DATA_DIR: '/nonexistent-never-written', ISSUER: 'https://id.example.com', LOGIN_UI_URL: 'https://login.example.com', ISSUER_INTERNAL_URL: 'http://proxy:3000' };
+    expect(() => loadLoginUiConfig(env)).toThrow(/^INTERNAL_API_SECRET: is required/);
   });
 });

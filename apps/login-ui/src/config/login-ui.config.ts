@@ -4,6 +4,7 @@ import { DatabaseTarget, parseDatabaseUrl } from '@tessera/database';
 import { OperationsConfig, readOperationsConfig } from '@tessera/operations';
 import { resolve } from 'node:path';
 import { DEFAULT_LOCKOUT, LockoutPolicy } from '../users/lockout.rule';
+import { PASSWORD_MIN_LENGTH } from '../users/password-policy';
 import { DEFAULT_ARGON2_LIMITS } from '../users/users.service';
 
 export interface LoginUiConfig {
@@ -16,6 +17,12 @@ export interface LoginUiConfig {
   metricsPort: number;
   metricsHost: string;
   issuer: string;
+  /**
+   * ISSUER_INTERNAL_URL: the origin where this app reaches the issuer's public endpoints (discovery,
+   * JWKS, token, introspection, status lists) when ISSUER's own does not lead there from its network,
+   * e.g. inside a container (token-service/issuer-fetch.ts). ISSUER's origin by default.
+   */
+  issuerInternalUrl: string;
   /** Base URL of the token service's internal listener (the login/consent provider API). */
   tokenServiceInternalUrl: string;
   internalApiSecret: string;
@@ -32,6 +39,8 @@ export interface LoginUiConfig {
   secureCookies: boolean;
   /** Per-account lockout, counted in the database and so shared by every instance. */
   lockout: LockoutPolicy;
+  /** PASSWORD_MIN_LENGTH: the shortest password that may be set (users/password-policy.ts). */
+  passwordMinLength: number;
   /** argon2id work in flight (19 MiB each): checks at once, and checks waiting for a turn. */
   argon2: { maxConcurrency: number; maxQueue: number };
   /** Per-IP limits, kept in each instance's memory; an absent one is off. */
@@ -59,6 +68,7 @@ export function loadLoginUiConfig(env: Env, warn: (message: string) => void = ()
     metricsPort: readInt(env, 'LOGIN_UI_METRICS_PORT', 3101, { min: 0, max: 65535 }),
     metricsHost: readString(env, 'LOGIN_UI_METRICS_HOST', '127.0.0.1'),
     issuer,
+    issuerInternalUrl: readOrigin(env, 'ISSUER_INTERNAL_URL', new URL(issuer).origin),
     tokenServiceInternalUrl: readBaseUrl(env, 'TOKEN_SERVICE_INTERNAL_URL', 'http://127.0.0.1:3100'),
     internalApiSecret: secret('INTERNAL_API_SECRET'),
     loginUiSecret: secret('LOGIN_UI_SECRET'),
@@ -69,6 +79,7 @@ export function loadLoginUiConfig(env: Env, warn: (message: string) => void = ()
     adminPassword: env.ADMIN_PASSWORD || undefined,
     secureCookies: publicUrl.startsWith('https:'),
     lockout: readLockout(env),
+    passwordMinLength: readInt(env, 'PASSWORD_MIN_LENGTH', PASSWORD_MIN_LENGTH.default, PASSWORD_MIN_LENGTH),
     argon2: {
       maxConcurrency: readInt(env, 'ARGON2_MAX_CONCURRENCY', DEFAULT_ARGON2_LIMITS.maxConcurrency, { min: 1, max: 256 }),
       maxQueue: readInt(env, 'ARGON2_MAX_QUEUE', DEFAULT_ARGON2_LIMITS.maxQueue, { min: 0, max: 100_000 }),
@@ -79,6 +90,13 @@ export function loadLoginUiConfig(env: Env, warn: (message: string) => void = ()
     trustedProxies: readTrustedProxies(env),
     operations,
   };
+}
+
+/** An http(s) origin: requests keep their own path, so one here would be ambiguous. */
+function readOrigin(env: Env, name: string, fallback: string): string {
+  const value = readBaseUrl(env, name, fallback);
+  if (new URL(value).pathname !== '/') throw new ConfigError(name, `must be an origin (scheme, host and port) without a path, got "${value}"`);
+  return value;
 }
 
 const DAY = 86_400;

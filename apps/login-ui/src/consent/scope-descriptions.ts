@@ -3,6 +3,7 @@ const SENTENCES: Record<string, string> = {
   profile: 'See your name and username',
   email: 'See your email address',
   offline_access: 'Stay connected when you are not using it',
+  'tessera:admin': 'Administer Tessera with your administrator rights: clients, users, sessions and keys',
 };
 
 /** One plain sentence per requested scope, in the order asked. */

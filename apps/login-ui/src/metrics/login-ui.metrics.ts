@@ -2,11 +2,9 @@ import type { INestApplication } from '@nestjs/common';
 import { ConcurrencyGate } from '@tessera/abuse';
 import { Counter, MetricsRegistry, registerDatabasePoolGauge } from '@tessera/operations';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail';
+import { LockSightings } from '../users/lock-sightings';
 import { SIGN_IN_OUTCOMES, SignInEvents, SignInOutcome } from '../users/users.service';
-
-// Locks remembered so that attempts racing on one account count its lock once; beyond this many
-// the oldest is forgotten (it has long been counted), so memory stays bounded under any flood.
-const REMEMBERED_LOCKS = 10_000;
 
 /**
  * The login UI's own metrics next to the request counters: sign-in outcomes, lockouts started and
@@ -18,7 +16,7 @@ export class LoginUiMetrics implements SignInEvents {
   private readonly signIns: Counter;
   private readonly lockouts: Counter;
   private readonly gateRejections: Counter;
-  private readonly countedLocks = new Map<string, number>();
+  private readonly countedLocks = new LockSightings();
 
   constructor() {
     this.signIns = this.registry.counter('tessera_sign_ins_total', 'Sign-in attempts by outcome');
@@ -39,6 +37,8 @@ export class LoginUiMetrics implements SignInEvents {
       const { running, waiting } = gate.load;
       return [{ labels: { state: 'running' }, value: running }, { labels: { state: 'waiting' }, value: waiting }];
     });
+    this.registry.gauge('tessera_audit_events_lost', 'Audit events lost since start, by reason: buffer_full (token service too slow or away) or write_failed (sent twice)', () =>
+      app()?.get(AuditTrail).losses().map(({ reason, count }) => ({ labels: { reason }, value: count })) ?? []);
   }
 
   signIn(outcome: SignInOutcome): void {
@@ -46,11 +46,7 @@ export class LoginUiMetrics implements SignInEvents {
   }
 
   lockedOut(userId: string, lockedUntil: number): void {
-    if (this.countedLocks.get(userId) === lockedUntil) return;
-    this.countedLocks.delete(userId);
-    this.countedLocks.set(userId, lockedUntil);
-    if (this.countedLocks.size > REMEMBERED_LOCKS) this.countedLocks.delete(this.countedLocks.keys().next().value as string);
-    this.lockouts.inc();
+    if (this.countedLocks.first(userId, lockedUntil)) this.lockouts.inc();
   }
 
   gateFull(): void {

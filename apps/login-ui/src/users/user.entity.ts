@@ -1,9 +1,13 @@
 import { booleanColumn, epochMillis } from '@tessera/database';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { ProfileClaims } from './account-fields.rule';
 
 @Entity('users')
 @Index('UQ_users_username_key', ['usernameKey'], { unique: true })
 @Index('UQ_users_email_key', ['emailKey'], { unique: true })
+// The directory's lists (user.repository.ts): by name prefix, and enabled or disabled accounts by username.
+@Index('IDX_users_name_key', ['nameKey', 'id'])
+@Index('IDX_users_disabled_username_key', ['disabled', 'usernameKey'])
 export class UserEntity {
   /** The `sub` claim: a UUID, never reassigned. */
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -27,6 +31,14 @@ export class UserEntity {
 
   @Column({ type: 'varchar', length: 200, nullable: true })
   name!: string | null;
+
+  /** The name as it is searched for (loginKey): prefix search in the admin directory. */
+  @Column({ name: 'name_key', type: 'varchar', length: 200, nullable: true })
+  nameKey!: string | null;
+
+  /** The other OIDC Core §5.1 profile claims, by their claim names (account-fields.rule.ts). */
+  @Column({ type: 'simple-json', nullable: true })
+  profile!: ProfileClaims | null;
 
   @Column({ name: 'password_hash', type: 'varchar', length: 255 })
   passwordHash!: string;

@@ -1,6 +1,7 @@
-import { DataSource, Repository } from 'typeorm';
+import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder, WhereExpressionBuilder } from 'typeorm';
 import { LockoutPolicy, lockoutSteps } from './lockout.rule';
 import { loginKey } from './login-key';
+import { UserRoleEntity } from './user-role.entity';
 import { UserEntity } from './user.entity';
 
 /** A unique index refused the row: the username or the email is taken. */
@@ -11,6 +12,30 @@ export interface LockoutState {
   lastFailureAt: number | null;
   lockedUntil: number | null;
 }
+
+/** The directory's filters; `prefix` is already in loginKey form. */
+export interface DirectoryFilter {
+  prefix?: string;
+  disabled?: boolean;
+  role?: string;
+}
+
+/**
+ * The orders a directory list is read in, each one an index range scan (no sort of the matches):
+ * `username` (every account, or one role's holders, or the enabled/disabled ones), and for a search
+ * the accounts whose username, else email, else name starts with the prefix.
+ */
+export type DirectoryOrder = 'username' | 'email' | 'name';
+
+/** Where the previous page stopped, in the order's own key. */
+export interface DirectoryPosition {
+  key: string;
+  /** The tie-breaker where the key is not unique (names). */
+  id?: string;
+}
+
+/** The profile columns an administrator may change. */
+export type ProfileColumns = Partial<Pick<UserEntity, 'email' | 'emailKey' | 'emailVerified' | 'name' | 'nameKey' | 'profile' | 'updatedAt'>>;
 
 export class UserRepository {
   private readonly users: Repository<UserEntity>;
@@ -77,9 +102,119 @@ export class UserRepository {
     return row && { failedCount: row.failedCount, lastFailureAt: row.lastFailureAt, lockedUntil: row.lockedUntil };
   }
 
+  findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  /** The account and its role index rows, together. */
   async insert(user: UserEntity): Promise<void> {
+    await this.uniquely(() => this.dataSource.transaction(async (tx) => {
+      await tx.getRepository(UserEntity).insert(user);
+      await insertRoleRows(tx, user, user.roles);
+    }));
+  }
+
+  /** False when there is no such user; DuplicateUserRow when the new email is taken. */
+  async updateProfile(id: string, columns: ProfileColumns): Promise<boolean> {
+    return this.uniquely(async () => ((await this.users.update({ id }, columns)).affected ?? 0) === 1);
+  }
+
+  /** The roles and their index rows, in one transaction. */
+  async replaceRoles(user: Pick<UserEntity, 'id' | 'usernameKey'>, roles: string[]): Promise<boolean> {
+    return this.dataSource.transaction(async (tx) => {
+      if (((await tx.getRepository(UserEntity).update({ id: user.id }, { roles })).affected ?? 0) !== 1) return false;
+      await tx.getRepository(UserRoleEntity).delete({ userId: user.id });
+      await insertRoleRows(tx, user, roles);
+      return true;
+    });
+  }
+
+  async setDisabled(id: string, disabled: boolean): Promise<boolean> {
+    return ((await this.users.update({ id }, { disabled })).affected ?? 0) === 1;
+  }
+
+  /** A new password also forgets the failures and any lock: guesses at the old one no longer matter. */
+  async replacePasswordHash(id: string, passwordHash: string): Promise<boolean> {
+    const changes = { passwordHash, failedCount: 0, lastFailureAt: null, lockedUntil: null };
+    return ((await this.users.update({ id }, changes)).affected ?? 0) === 1;
+  }
+
+  /**
+   * Up to `take` accounts in `order`, after `after`. Every shape is served by an index range in
+   * its order, so a page costs about `take` rows however large the directory is: username order
+   * by UQ_users_username_key (or IDX_users_disabled_username_key with `disabled`, or the user_roles
+   * primary key with `role`), email order by UQ_users_email_key, name order by IDX_users_name_key.
+   * With `role`, the prefix and `disabled` are checked on that role's holders, who are few.
+   */
+  async listPage(order: DirectoryOrder, filter: DirectoryFilter, after: DirectoryPosition | null, take: number): Promise<UserEntity[]> {
+    const query = this.users.createQueryBuilder('u');
+    if (filter.role !== undefined) {
+      query.innerJoin(UserRoleEntity, 'r', 'r.user_id = u.id').where('r.role = :role', { role: filter.role });
+      if (filter.prefix !== undefined) query.andWhere(new Brackets((any) => this.matchesPrefix(any, filter.prefix!, ['username_key', 'email_key', 'name_key'])));
+      if (after) query.andWhere('r.username_key > :after', { after: after.key });
+      query.orderBy('r.username_key', 'ASC');
+    } else if (order === 'username') {
+      if (filter.prefix !== undefined) this.startsWith(query, 'username_key', filter.prefix);
+      if (after) query.andWhere('u.username_key > :after', { after: after.key });
+      query.orderBy('u.username_key', 'ASC');
+    } else if (order === 'email') {
+      // Accounts whose username matched were listed before, in username order.
+      this.startsWith(query, 'email_key', filter.prefix!);
+      query.andWhere(new Brackets((not) => this.lacksPrefix(not, 'username_key', filter.prefix!)));
+      if (after) query.andWhere('u.email_key > :after', { after: after.key });
+      query.orderBy('u.email_key', 'ASC');
+    } else {
+      this.startsWith(query, 'name_key', filter.prefix!);
+      query.andWhere(new Brackets((not) => this.lacksPrefix(not, 'username_key', filter.prefix!)));
+      query.andWhere(new Brackets((not) => not.where('u.email_key IS NULL').orWhere(new Brackets((b) => this.lacksPrefix(b, 'email_key', filter.prefix!)))));
+      if (after) {
+        query.andWhere(new Brackets((b) => b.where('u.name_key > :after', { after: after.key })
+          .orWhere(new Brackets((tie) => tie.where('u.name_key = :after', { after: after.key }).andWhere('u.id > :afterId', { afterId: after.id ?? '' })))));
+      }
+      query.orderBy('u.name_key', 'ASC').addOrderBy('u.id', 'ASC');
+    }
+    if (filter.disabled !== undefined) query.andWhere('u.disabled = :disabled', { disabled: filter.disabled ? 1 : 0 });
+    return query.limit(take).getMany();
+  }
+
+  private startsWith(query: SelectQueryBuilder<UserEntity>, column: string, prefix: string): void {
+    query.andWhere(this.prefixSql(column), this.prefixParams(prefix));
+  }
+
+  /** Every condition on a NULL is unknown, so a missing email must be let through explicitly. */
+  private lacksPrefix(where: WhereExpressionBuilder, column: string, prefix: string): void {
+    where.where(`NOT ${this.prefixSql(column)}`, this.prefixParams(prefix));
+  }
+
+  private matchesPrefix(where: WhereExpressionBuilder, prefix: string, columns: string[]): void {
+    for (const column of columns) where.orWhere(this.prefixSql(column), this.prefixParams(prefix));
+  }
+
+  /**
+   * `column` starts with the prefix, in a form each database answers from the column's index: on
+   * SQLite (binary UTF-8 order, which is code point order) the range [prefix, its successor); on
+   * MySQL a LIKE 'prefix%', which the optimizer turns into a range in the column's collation.
+   */
+  private prefixSql(column: string): string {
+    return this.isSqlite()
+      ? `(u.${column} >= :prefixLow AND u.${column} < :prefixHigh)`
+      : `(u.${column} LIKE :prefixLike ESCAPE '!')`;
+  }
+
+  private prefixParams(prefix: string): Record<string, string> {
+    return this.isSqlite()
+      ? { prefixLow: prefix, prefixHigh: successor(prefix) }
+      : { prefixLike: `${prefix.replace(/[!%_]/g, '!$&')}%` };
+  }
+
+  private isSqlite(): boolean {
+    return this.dataSource.options.type === 'better-sqlite3';
+  }
+
+  /** A unique index refusing the row becomes DuplicateUserRow. */
+  private async uniquely<T>(write: () => Promise<T>): Promise<T> {
     try {
-      await this.users.insert(user);
+      return await write();
     } catch (err) {
       if (isUniqueViolation(err)) throw new DuplicateUserRow();
       throw err;
@@ -95,6 +230,22 @@ export class UserRepository {
       await runner.release();
     }
   }
+}
+
+async function insertRoleRows(tx: EntityManager, user: Pick<UserEntity, 'id' | 'usernameKey'>, roles: string[]): Promise<void> {
+  if (roles.length === 0) return;
+  await tx.getRepository(UserRoleEntity).insert(roles.map((role) => ({ role, usernameKey: user.usernameKey, userId: user.id })));
+}
+
+/**
+ * The first string after every string that starts with `prefix`, in code point order. The prefix
+ * holds no control, unassigned or surrogate code points (DirectoryQuery), so U+10FFFF, which has no
+ * successor, never ends it; a step onto the surrogates skips them, as UTF-8 has none.
+ */
+function successor(prefix: string): string {
+  const points = [...prefix];
+  const last = points.pop()!.codePointAt(0)! + 1;
+  return points.join('') + String.fromCodePoint(last === 0xd800 ? 0xe000 : last);
 }
 
 function isUniqueViolation(err: unknown): boolean {

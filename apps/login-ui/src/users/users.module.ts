@@ -5,6 +5,7 @@ import { LOGIN_UI_CONFIG, LoginUiConfig } from '../config/login-ui.config';
 import { LoginUiMetrics } from '../metrics/login-ui.metrics';
 import { AdminBootstrap } from './admin-bootstrap';
 import { PasswordHasher } from './password-hasher';
+import { passwordPolicy } from './password-policy';
 import { UserRepository } from './user.repository';
 import { Users } from './users.service';
 
@@ -26,6 +27,7 @@ import { Users } from './users.service';
         lockout: config.lockout,
         gate,
         events: metrics,
+        passwordPolicy: passwordPolicy(config.passwordMinLength),
       }),
     },
     AdminBootstrap,

@@ -43,7 +43,7 @@ describe('Users on a real database', () => {
   it('creates a user with a UUID subject and an argon2id hash', async () => {
     const username = unique();
     const user = await users.create({ username, password: 'correct horse', email: `${username}@Example.com`, name: 'Ada', roles: ['admin'] });
-    expect(user).toMatchObject({ username, email: `${username}@Example.com`, name: 'Ada', roles: ['admin'], emailVerified: false });
+    expect(user).toMatchObject({ username, email: `${username}@Example.com`, name: 'Ada', roles: ['admin'], emailVerified: false, disabled: false });
     expect(user.id).toMatch(/^[0-9a-f-]{36}$/);
     const row = await dataSource.getRepository(UserEntity).findOneByOrFail({ id: user.id });
     expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
@@ -72,14 +72,58 @@ describe('Users on a real database', () => {
   });
 
   it.each([
-    [{ password: 'short' }, /8 to 1024/],
-    [{ password: 'x'.repeat(1025) }, /8 to 1024/],
+    [{ password: 'short' }, /at least 12 characters/],
+    [{ password: 'x'.repeat(257) }, /at most 256 characters/],
+    [{ password: 'password1234' }, /most common passwords/],
+    [{ roles: ['admin', 'superuser'] }, /unknown role "superuser"/],
     [{ username: '  ' }, /empty/],
     [{ username: 'a@b' }, /may not contain @/],
     [{ email: 'not-an-email' }, /email/],
   ])('refuses %p', async (override, message) => {
     await expect(users.create({ username: unique(), password: 'correct horse', ...override })).rejects.toThrow(InvalidUserInput);
     await expect(users.create({ username: unique(), password: 'correct horse', ...override })).rejects.toThrow(message);
+  });
+
+  describe('listAccounts', () => {
+    const pagesOf = async (query: { q?: string; role?: string; disabled?: boolean }, limit: number) => {
+      const pages: string[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await users.listAccounts({ ...query, limit, cursor });
+        pages.push(page.users.map((u) => u.username));
+        cursor = page.next ?? undefined;
+      } while (cursor && pages.length < 20);
+      return pages;
+    };
+
+    it('pages through people who share a name, one at a time, each once', async () => {
+      const prefix = unique();
+      const made = await Promise.all([1, 2, 3].map(() => users.create({ username: unique(), password: 'correct horse', name: `${prefix} Same` })));
+      const pages = await pagesOf({ q: prefix }, 1);
+      expect(pages).toHaveLength(3);
+      expect(pages.flat().sort()).toEqual(made.map((u) => u.username).sort());
+    });
+
+    it('ends without an empty page when the last page is exactly full', async () => {
+      const prefix = unique();
+      await users.create({ username: `${prefix}a`, password: 'correct horse' });
+      await users.create({ username: `${prefix}b`, password: 'correct horse' });
+      expect(await pagesOf({ q: prefix }, 2)).toEqual([[`${prefix}a`, `${prefix}b`]]);
+      expect(await pagesOf({ q: prefix }, 1)).toEqual([[`${prefix}a`], [`${prefix}b`]]);
+    });
+
+    it('treats the prefix literally, on both databases', async () => {
+      const prefix = unique();
+      await users.create({ username: `${prefix}_x`, password: 'correct horse', name: `${prefix}%y` });
+      await users.create({ username: `${prefix}zz`, password: 'correct horse' });
+      expect((await pagesOf({ q: `${prefix}_` }, 10)).flat()).toEqual([`${prefix}_x`]);
+      expect((await pagesOf({ q: `${prefix}%` }, 10)).flat()).toEqual([`${prefix}_x`]);
+    });
+
+    it('refuses a prefix with control characters and a cursor it did not make', async () => {
+      await expect(users.listAccounts({ q: 'a\u0000', limit: 1 })).rejects.toThrow(/control characters/);
+      await expect(users.listAccounts({ limit: 1, cursor: Buffer.from('{"o":"email","k":"a"}').toString('base64url') })).rejects.toThrow(/cursor/);
+    });
   });
 
   describe('verifyCredentials', () => {

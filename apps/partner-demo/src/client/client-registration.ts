@@ -12,12 +12,20 @@ export interface ClientCredentials {
 }
 
 export const CLIENT_NAME = 'Tessera Partner Demo';
+/** Raise it whenever the metadata sent by `register` changes: a client registered by an older demo is then registered again. */
+export const REGISTRATION_VERSION = 2;
 /** A stored client is checked for at most this long; past it, it is used unchecked (Tessera may be down). */
 const STORED_CLIENT_CHECK_MS = 10_000;
 
-/** The URIs the demo's client is registered for. */
+/** The URIs the demo's client is registered for, and the edition of its registration. */
 export function clientTarget(config: Pick<PartnerDemoConfig, 'issuer' | 'publicUrl'>): ClientTarget {
-  return { issuer: config.issuer, redirectUri: `${config.publicUrl}/callback`, postLogoutRedirectUri: `${config.publicUrl}/` };
+  return {
+    issuer: config.issuer,
+    redirectUri: `${config.publicUrl}/callback`,
+    postLogoutRedirectUri: `${config.publicUrl}/`,
+    backchannelLogoutUri: `${config.publicUrl}/backchannel-logout`,
+    registrationVersion: REGISTRATION_VERSION,
+  };
 }
 
 /**
@@ -33,7 +41,9 @@ export async function ensureClient(config: PartnerDemoConfig, log: StartupLog, f
   const issuer = new URL(config.issuer);
   const stored = readStoredClient(config.clientFile, target);
   if (stored.kind === 'unreadable') log.warn(`${config.clientFile} cannot be used (${stored.reason}); registering a new client`);
-  if (stored.kind === 'other-target') log.info(`${config.clientFile} holds a client for another issuer or URL; registering a new client`);
+  if (stored.kind === 'other-target') {
+    log.info(`${config.clientFile} holds a client for another issuer or URL, or registered by an older demo; registering a new client`);
+  }
 
   if (stored.kind === 'found') {
     const { client } = stored;
@@ -131,6 +141,9 @@ async function register(issuer: URL, target: ClientTarget, initialAccessToken: s
       client_name: CLIENT_NAME,
       redirect_uris: [target.redirectUri],
       post_logout_redirect_uris: [target.postLogoutRedirectUri],
+      // Back-Channel Logout 1.0 §2.2: with sid required, a logout names the one session to end.
+      backchannel_logout_uri: target.backchannelLogoutUri,
+      backchannel_logout_session_required: true,
       token_endpoint_auth_method: 'client_secret_basic',
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],

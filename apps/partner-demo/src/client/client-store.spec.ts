@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readStoredClient, StoredClient, writeStoredClient } from './client-store';
 
-const TARGET = { issuer: 'https://id.example', redirectUri: 'https://demo.example/callback', postLogoutRedirectUri: 'https://demo.example/' };
+const TARGET = {
+  issuer: 'https://id.example',
+  redirectUri: 'https://demo.example/callback',
+  postLogoutRedirectUri: 'https://demo.example/',
+  backchannelLogoutUri: 'https://demo.example/backchannel-logout',
+  registrationVersion: 2,
+};
 const CLIENT: StoredClient = { ...TARGET, clientId: 'client-1', clientSecret: 's'.repeat(43) };
 
 describe('the stored client', () => {
@@ -27,9 +33,20 @@ describe('the stored client', () => {
     ['another issuer', { issuer: 'https://other-id.example' }],
     ['another redirect URI', { redirectUri: 'https://demo.example:8443/callback' }],
     ['another post-logout URI', { postLogoutRedirectUri: 'https://demo.example:8443/' }],
+    ['another back-channel logout URI', { backchannelLogoutUri: 'https://demo.example:8443/backchannel-logout' }],
+    ['a newer registration version', { registrationVersion: 3 }],
   ])('is not reused for %s', (_case, change) => {
     writeStoredClient(file, CLIENT);
     expect(readStoredClient(file, { ...TARGET, ...change })).toEqual({ kind: 'other-target' });
+  });
+
+  it('takes a file written before back-channel logout (no version) for another target, not for a broken file', () => {
+    writeStoredClient(file, CLIENT); // creates the folder
+    writeFileSync(file, JSON.stringify({
+      issuer: TARGET.issuer, redirect_uri: TARGET.redirectUri, post_logout_redirect_uri: TARGET.postLogoutRedirectUri,
+      client_id: 'client-1', client_secret: 's'.repeat(43),
+    }));
+    expect(readStoredClient(file, TARGET)).toEqual({ kind: 'other-target' });
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Logger, Post, Req, Res } from '@nestjs/common';
-import type { Login, Verifier } from '@tessera/rp';
+import { EndedSessions, type Login, type Verifier } from '@tessera/rp';
 import type { Request, Response } from 'express';
 import type { PartnerDemoConfig } from '../config/partner-demo.config';
 import { isSameOriginRequest } from '../security/same-origin';
@@ -21,6 +21,7 @@ export class PagesController {
     @Inject(LOGIN) private readonly login: Login,
     @Inject(VERIFIER) private readonly verifier: Verifier,
     private readonly cookies: SessionCookies,
+    private readonly endedSessions: EndedSessions,
   ) {}
 
   @Get()
@@ -43,7 +44,7 @@ export class PagesController {
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
     // Whatever the outcome, the transaction is spent: a second try starts over.
     this.cookies.clearTransaction(res);
-    const transaction = cookie(req, this.cookies.names.transaction) ?? '';
+    const transaction = this.cookies.transactionOf(req) ?? '';
     const result = await this.login.finish(new URL(req.originalUrl, this.config.publicUrl), transaction);
     const nowSeconds = Math.floor(Date.now() / 1000);
     const idTokenExp = typeof result.claims.exp === 'number' ? result.claims.exp : nowSeconds;
@@ -56,12 +57,11 @@ export class PagesController {
     res.redirect(302, '/me');
   }
 
-  /** The signed-in page: both tokens verified offline, on every request. */
+  /** The signed-in page: both tokens verified offline, and the session not ended at Tessera, on every request. */
   @Get('me')
   async me(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const accessToken = cookie(req, this.cookies.names.accessToken);
-    const idToken = cookie(req, this.cookies.names.idToken);
-    const session = await verifySession(this.verifier, { accessToken, idToken });
+    const { accessToken, idToken } = this.cookies.sessionOf(req);
+    const session = await verifySession(this.verifier, this.endedSessions, { accessToken, idToken });
     if (session.kind === 'signed-out') {
       if (accessToken || idToken) {
         this.logger.log(`session cookies refused (${session.reason}); signed out`);
@@ -89,7 +89,7 @@ export class PagesController {
       res.status(FOREIGN_POST.status).render('error', { title: FOREIGN_POST.headline, page: FOREIGN_POST });
       return;
     }
-    const idToken = cookie(req, this.cookies.names.idToken);
+    const { idToken } = this.cookies.sessionOf(req);
     this.cookies.clearSession(res);
     if (!idToken) {
       res.redirect(302, '/');
@@ -110,9 +110,4 @@ export class PagesController {
     this.cookies.setTransaction(res, transaction);
     res.redirect(302, url.href);
   }
-}
-
-function cookie(req: Request, name: string): string | undefined {
-  const value = (req.cookies as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -1,5 +1,5 @@
 import { cookieName } from '@tessera/operations';
-import type { CookieOptions, Response } from 'express';
+import type { CookieOptions, Request, Response } from 'express';
 
 // Named for this app: on one host name, browsers send every port's cookies to every other port
 // (RFC 6265 §8.5), so on localhost these sit next to Tessera's own.
@@ -54,4 +54,18 @@ export class SessionCookies {
     res.clearCookie(this.names.accessToken, this.options('/'));
     res.clearCookie(this.names.idToken, this.options('/'));
   }
+
+  /** The session cookies a request carries (parsed by cookie-parser); an empty one counts as absent. */
+  sessionOf(req: Request): { accessToken?: string; idToken?: string } {
+    return { accessToken: cookie(req, this.names.accessToken), idToken: cookie(req, this.names.idToken) };
+  }
+
+  transactionOf(req: Request): string | undefined {
+    return cookie(req, this.names.transaction);
+  }
+}
+
+function cookie(req: Request, name: string): string | undefined {
+  const value = (req.cookies as Record<string, unknown> | undefined)?.[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -1,6 +1,6 @@
-import { createVerifier, isRpError, Verifier } from '@tessera/rp';
+import { createVerifier, EndedSessions, isRpError, Verifier } from '@tessera/rp';
 import { FakeIssuer, makeKey, signToken, startFakeIssuer, TestKey } from '../../../../libs/rp/test/fake-issuer';
-import { verifySession } from './signed-in-session';
+import { ENDED_AT_TESSERA, verifySession } from './signed-in-session';
 
 const NOW = 1_800_000_000;
 const CLIENT = 'partner-demo';
@@ -25,12 +25,13 @@ const access = (claims: Record<string, unknown> = {}) => signToken({ alg: 'RS256
   iss: issuer.issuer, sub: 'ada', aud: CLIENT, client_id: CLIENT, scope: 'openid profile', jti: 'j', iat: NOW - 60, exp: NOW + 600, ...claims,
 }, key.privateKey);
 const id = (claims: Record<string, unknown> = {}) => signToken({ alg: 'RS256', kid: 'key-1', typ: 'JWT' }, {
-  iss: issuer.issuer, sub: 'ada', aud: CLIENT, iat: NOW - 60, exp: NOW + 3600, name: 'Ada', ...claims,
+  iss: issuer.issuer, sub: 'ada', aud: CLIENT, iat: NOW - 60, exp: NOW + 3600, name: 'Ada', sid: 'session-1', ...claims,
 }, key.privateKey);
+const nothingEnded = new EndedSessions({ now: () => NOW * 1000 });
 
 describe('verifySession', () => {
   it('is signed in when both tokens verify and name the same person', async () => {
-    const session = await verifySession(verifier, { accessToken: access(), idToken: id() });
+    const session = await verifySession(verifier, nothingEnded, { accessToken: access(), idToken: id() });
     expect(session.kind).toBe('signed-in');
     expect(session.kind === 'signed-in' && session.id.claims.name).toBe('Ada');
   });
@@ -42,7 +43,19 @@ describe('verifySession', () => {
     ['the two cookies swapped', () => ({ accessToken: id(), idToken: access() }), 'ERR_TOKEN_TYPE'],
     ['tokens of two different people', () => ({ accessToken: access({ sub: 'eve' }), idToken: id() }), 'the ID and access tokens name different subjects'],
   ])('is signed out with %s', async (_case, cookies, reason) => {
-    expect(await verifySession(verifier, cookies())).toEqual({ kind: 'signed-out', reason });
+    expect(await verifySession(verifier, nothingEnded, cookies())).toEqual({ kind: 'signed-out', reason });
+  });
+
+  it.each([
+    ['its session (sid) was ended', { sid: 'session-1', iat: NOW }, 'signed-out'],
+    ['every session of its person was ended (sub only)', { sub: 'ada', iat: NOW }, 'signed-out'],
+    ['another session of the same person was ended', { sid: 'session-2', sub: 'ada', iat: NOW }, 'signed-in'],
+    ['its person was signed out everywhere before it signed in', { sub: 'ada', iat: NOW - 120 }, 'signed-in'],
+  ])('after a back-channel logout where %s, is %s', async (_case, logout, kind) => {
+    const ended = new EndedSessions({ now: () => NOW * 1000 });
+    ended.end(logout);
+    const session = await verifySession(verifier, ended, { accessToken: access(), idToken: id() });
+    expect(session.kind === 'signed-out' ? session : session.kind).toEqual(kind === 'signed-in' ? 'signed-in' : { kind, reason: ENDED_AT_TESSERA });
   });
 
   it('does not call an unverifiable session signed out: the keys being unavailable is thrown (a 503, not a sign-out)', async () => {
@@ -50,7 +63,7 @@ describe('verifySession', () => {
     await down.stop();
     const blind = createVerifier({ issuer: down.issuer, audience: CLIENT, now: () => NOW * 1000, jwks: { timeoutMs: 1000 } });
     try {
-      const err = await verifySession(blind, { accessToken: access(), idToken: id() }).catch((e: unknown) => e);
+      const err = await verifySession(blind, nothingEnded, { accessToken: access(), idToken: id() }).catch((e: unknown) => e);
       expect(isRpError(err, 'ERR_JWKS_UNAVAILABLE')).toBe(true);
     } finally {
       blind.close();

@@ -1,7 +1,7 @@
 import { InvalidRequest, OAuthError, UnauthorizedClient, UnsupportedResponseType } from '@tessera/contracts';
 import { boundedParam, requiredParam, singleParam } from './params';
 import { checkCodeChallenge } from './pkce.rule';
-import { parseScope } from './scope.rule';
+import { allowedScopes, checkAllowedScope, parseScope } from './scope.rule';
 
 export type Prompt = 'none' | 'login' | 'consent';
 const PROMPTS: readonly string[] = ['none', 'login', 'consent'];
@@ -39,7 +39,7 @@ export function readState(params: Record<string, unknown>): string | undefined {
 /** Everything else; errors here are redirected to the (now trusted) redirect_uri. */
 export function validateAuthorizationRequest(
   params: Record<string, unknown>,
-  client: { clientId: string; redirectUri: string; grantTypes: string[]; responseTypes: string[] },
+  client: { clientId: string; redirectUri: string; grantTypes: string[]; responseTypes: string[]; scope?: string | null },
 ): AuthorizationRequest {
   if (params.request !== undefined) throw new OAuthError('request_not_supported', 'request objects are not supported');
   if (params.request_uri !== undefined) throw new OAuthError('request_uri_not_supported', 'request_uri is not supported');
@@ -54,6 +54,7 @@ export function validateAuthorizationRequest(
   const state = boundedParam(params, 'state', 1024);
   const nonce = boundedParam(params, 'nonce', 512);
   const scope = parseScope(requiredParam(params, 'scope'));
+  checkAllowedScope(scope, allowedScopes(client.scope ?? null));
   const codeChallenge = checkCodeChallenge(singleParam(params, 'code_challenge'), singleParam(params, 'code_challenge_method'));
   const prompt = parsePrompt(singleParam(params, 'prompt'));
   const maxAge = parseMaxAge(singleParam(params, 'max_age'));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { openMigratedDatabase } from '../../../../test/support/migrated-database';
 import { testDatabaseUrl } from '../../../../test/support/test-database';
-import { Clients1764300100000 } from '../migrations/1764300100000-clients';
+import { TOKEN_SERVICE_ENTITIES, TOKEN_SERVICE_MIGRATIONS } from '../database/schema';
 import { Client } from './client.entity';
 import { ClientAuthenticator } from './client-authenticator';
 import { validateClientMetadata } from './client-metadata.rule';
@@ -25,7 +25,8 @@ describe('ClientAuthenticator on a real database', () => {
 
   beforeAll(async () => {
     tmpDir = await mkdtemp(join(tmpdir(), 'tessera-client-auth-'));
-    dataSource = await openMigratedDatabase(testDatabaseUrl(tmpDir), { entities: [Client], migrations: [Clients1764300100000] });
+    // The clients table as every later migration left it (back-channel logout, allowed scope).
+    dataSource = await openMigratedDatabase(testDatabaseUrl(tmpDir), { entities: TOKEN_SERVICE_ENTITIES, migrations: TOKEN_SERVICE_MIGRATIONS });
     const repository = new ClientRepository(dataSource);
     const clients = new Clients(repository);
     authenticator = new ClientAuthenticator(repository);

@@ -16,5 +16,8 @@ export function clientInformation(client: Client, clientSecret?: string): Record
     grant_types: client.grantTypes,
     response_types: client.responseTypes,
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    ...(client.scope !== null && { scope: client.scope }),
+    ...(client.backchannelLogoutUri !== null && { backchannel_logout_uri: client.backchannelLogoutUri }),
+    backchannel_logout_session_required: client.backchannelLogoutSessionRequired,
   };
 }

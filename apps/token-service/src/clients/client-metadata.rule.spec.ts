@@ -12,6 +12,7 @@ describe('validateClientMetadata (RFC 7591 §2)', () => {
       responseTypes: ['code'],
       tokenEndpointAuthMethod: 'client_secret_basic',
       clientName: 'app.example',
+      backchannelLogoutSessionRequired: false,
     });
   });
 
@@ -24,6 +25,8 @@ describe('validateClientMetadata (RFC 7591 §2)', () => {
       token_endpoint_auth_method: 'none',
       client_name: 'Partner App',
       client_uri: 'https://app.example/',
+      backchannel_logout_uri: 'https://app.example/backchannel-logout',
+      backchannel_logout_session_required: true,
       logo_uri: 'https://app.example/logo.png',
       client_secret: 'chosen-by-the-client',
       contacts: null,
@@ -35,6 +38,8 @@ describe('validateClientMetadata (RFC 7591 §2)', () => {
       tokenEndpointAuthMethod: 'none',
       clientName: 'Partner App',
       clientUri: 'https://app.example/',
+      backchannelLogoutUri: 'https://app.example/backchannel-logout',
+      backchannelLogoutSessionRequired: true,
     });
   });
 
@@ -74,6 +79,43 @@ describe('validateClientMetadata (RFC 7591 §2)', () => {
     ['a bad post-logout URI', { redirect_uris: [APP], post_logout_redirect_uris: ['http://app.example/bye'] }],
   ])('refuses redirect_uris %s with invalid_redirect_uri', (_case, input) => {
     expect(() => validateClientMetadata(input)).toThrow(InvalidRedirectUri);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['an https URI', { backchannel_logout_uri: 'https://app.example/bcl' }],
+    ['an https URI with a port and a query', { backchannel_logout_uri: 'https://app.example:8443/bcl?tenant=a' }],
+    ['plain http to localhost', { backchannel_logout_uri: 'http://localhost:3002/backchannel-logout' }],
+    ['plain http to 127.0.0.1', { backchannel_logout_uri: 'http://127.0.0.1:4100/bcl' }],
+    ['plain http to [::1]', { backchannel_logout_uri: 'http://[::1]:4100/bcl' }],
+    ['sid required', { backchannel_logout_uri: 'https://app.example/bcl', backchannel_logout_session_required: true }],
+    ['sid not required', { backchannel_logout_uri: 'https://app.example/bcl', backchannel_logout_session_required: false }],
+    ['null members, as absent', { backchannel_logout_uri: null, backchannel_logout_session_required: null }],
+  ])('accepts back-channel logout metadata: %s (Back-Channel Logout §2.2)', (_case, members) => {
+    const validated = validateClientMetadata({ redirect_uris: [APP], ...members });
+    expect(validated.backchannelLogoutUri).toBe(members.backchannel_logout_uri ?? undefined);
+    expect(validated.backchannelLogoutSessionRequired).toBe(members.backchannel_logout_session_required ?? false);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['with a fragment', { backchannel_logout_uri: 'https://app.example/bcl#x' }],
+    ['with an empty fragment', { backchannel_logout_uri: 'https://app.example/bcl#' }],
+    ['relative', { backchannel_logout_uri: '/bcl' }],
+    ['not a URI', { backchannel_logout_uri: 'app.example/bcl' }],
+    ['javascript:', { backchannel_logout_uri: 'javascript:alert(1)' }],
+    ['file:', { backchannel_logout_uri: 'file:///etc/passwd' }],
+    ['plain http to a public host', { backchannel_logout_uri: 'http://app.example/bcl' }],
+    ['plain http to a private address', { backchannel_logout_uri: 'http://10.0.0.5/bcl' }],
+    ['plain http to a host that only starts with localhost', { backchannel_logout_uri: 'http://localhost.evil.example/bcl' }],
+    ['with userinfo', { backchannel_logout_uri: 'https://user:pw@app.example/bcl' }],
+    ['with a space', { backchannel_logout_uri: 'https://app.example/b cl' }],
+    ['non-ASCII', { backchannel_logout_uri: 'https://äpp.example/bcl' }],
+    ['longer than 2000 characters', { backchannel_logout_uri: `https://app.example/${'a'.repeat(2000)}` }],
+    ['an array', { backchannel_logout_uri: ['https://app.example/bcl'] }],
+    ['a number', { backchannel_logout_uri: 1 }],
+    ['session_required as a string', { backchannel_logout_uri: 'https://app.example/bcl', backchannel_logout_session_required: 'true' }],
+    ['session_required as a number', { backchannel_logout_session_required: 1 }],
+  ])('refuses backchannel_logout_uri %s with invalid_client_metadata', (_case, members) => {
+    expect(() => validateClientMetadata({ redirect_uris: [APP], ...members })).toThrow(InvalidClientMetadata);
   });
 
   it.each<[string, unknown]>([

@@ -40,4 +40,36 @@ export class ClientRepository {
     await this.dataSource.getRepository(Client).insert(client);
     this.cache.forget(client.clientId);
   }
+
+  /**
+   * The admin API's list: clients ordered by name, then id, starting after the (name, id) `after`;
+   * `prefix` matches the start of a client_id or a client_name (case-insensitively, as LIKE does on
+   * both databases). Served by the primary key and idx_clients_name.
+   */
+  listByName(options: { prefix?: string; after?: [string, string]; limit: number }): Promise<Client[]> {
+    const query = this.dataSource.getRepository(Client).createQueryBuilder('c');
+    if (options.prefix !== undefined) {
+      // '!' escapes LIKE's wildcards: it means the same on SQLite and MySQL, unlike a backslash.
+      const pattern = `${options.prefix.replace(/[!%_]/g, '!$&')}%`;
+      query.andWhere("(c.client_id LIKE :pattern ESCAPE '!' OR c.client_name LIKE :pattern ESCAPE '!')", { pattern });
+    }
+    if (options.after) {
+      const [name, id] = options.after;
+      query.andWhere('(c.client_name > :name OR (c.client_name = :name AND c.client_id > :id))', { name, id });
+    }
+    return query.orderBy('c.client_name', 'ASC').addOrderBy('c.client_id', 'ASC').limit(options.limit).getMany();
+  }
+
+  /** Changes a client's registration; this instance forgets its cached copy at once, others within CLIENT_CACHE_TTL_MS. */
+  async update(clientId: string, changes: Partial<Omit<Client, 'clientId' | 'createdAt'>>): Promise<void> {
+    await this.dataSource.getRepository(Client).update({ clientId }, changes);
+    this.cache.forget(clientId);
+  }
+
+  /** Deletes a client; false when there was none. Other instances stop authenticating it within CLIENT_CACHE_TTL_MS. */
+  async delete(clientId: string): Promise<boolean> {
+    const result = await this.dataSource.getRepository(Client).delete({ clientId });
+    this.cache.forget(clientId);
+    return (result.affected ?? 0) > 0;
+  }
 }

@@ -22,6 +22,9 @@ export class Clients {
       responseTypes: metadata.responseTypes,
       tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod,
       firstParty: options.firstParty,
+      scope: metadata.scope ?? null,
+      backchannelLogoutUri: metadata.backchannelLogoutUri ?? null,
+      backchannelLogoutSessionRequired: metadata.backchannelLogoutSessionRequired,
       createdAt: Date.now(),
     } satisfies Client);
     await this.repository.insert(client);

@@ -40,6 +40,15 @@ describe('loadTokenServiceConfig: abuse limits', () => {
   ])('refuses a bad %s, naming it', (name, value) => {
     expect(() => loadTokenServiceConfig(env({ [name]: value }))).toThrow(new RegExp(`^${name}: `));
   });
+
+  it('waits 3 s for back-channel logout deliveries by default, 0 to 30 when set', () => {
+    expect(loadTokenServiceConfig(env()).backchannelLogoutWait).toBe(3);
+    expect(loadTokenServiceConfig(env({ BACKCHANNEL_LOGOUT_WAIT: '0' })).backchannelLogoutWait).toBe(0);
+    expect(loadTokenServiceConfig(env({ BACKCHANNEL_LOGOUT_WAIT: '30' })).backchannelLogoutWait).toBe(30);
+    for (const bad of ['31', '-1', 'soon']) {
+      expect(() => loadTokenServiceConfig(env({ BACKCHANNEL_LOGOUT_WAIT: bad }))).toThrow(/^BACKCHANNEL_LOGOUT_WAIT: /);
+    }
+  });
 });
 
 describe('loadTokenServiceConfig: transport', () => {

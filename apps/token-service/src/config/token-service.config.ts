@@ -38,6 +38,15 @@ export interface TokenServiceConfig {
   };
   /** Seconds an active signing key signs before the next one replaces it (keys/key-schedule.ts). */
   keyRotationPeriod: number;
+  /** Seconds between two cleanup passes of one instance (maintenance/cleanup.service.ts); 0 turns them off. */
+  cleanupInterval: number;
+  /** Days the cleanup keeps audit events (maintenance/cleanup-pass.ts); 0 keeps them forever. */
+  auditRetentionDays: number;
+  /**
+   * Seconds a logout waits for the first back-channel deliveries before the browser moves on
+   * (logout/backchannel/); the ones still running then finish, and are retried, in the background.
+   */
+  backchannelLogoutWait: number;
   /** Cookies get `Secure` when the issuer is served over https. */
   secureCookies: boolean;
   /** Per-IP limits of the public JSON endpoints, kept in each instance's memory; an absent one is off. */
@@ -88,6 +97,10 @@ export function loadTokenServiceConfig(env: Env, warn: (message: string) => void
     // At least a day: well above the longest lead time (JWKS_MAX_AGE ≤ 1 day + 135 s), so a next key
     // is never due before the previous one has been active for a while.
     keyRotationPeriod: readInt(env, 'KEY_ROTATION_PERIOD', 30 * DAY, { min: 2 * DAY, max: 365 * DAY }),
+    cleanupInterval: readInt(env, 'CLEANUP_INTERVAL', 300, { min: 0, max: DAY }),
+    // How long to keep the audit trail is the operator's (or their regulator's) decision, not ours.
+    auditRetentionDays: readInt(env, 'AUDIT_RETENTION_DAYS', 0, { min: 0, max: 36_500 }),
+    backchannelLogoutWait: readInt(env, 'BACKCHANNEL_LOGOUT_WAIT', 3, { min: 0, max: 30 }),
     secureCookies: issuer.startsWith('https:'),
     // Generous: a partner's back end sends every user's code and refresh through one address, and a
     // resource server may introspect per request. They cap a flood from one source per instance;

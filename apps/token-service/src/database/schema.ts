@@ -17,6 +17,14 @@ import { TokenStatus } from '../status-list/token-status.entity';
 import { AuthorizationCode } from '../token/authorization-code.entity';
 import { RefreshToken } from '../token/refresh-token.entity';
 import { TokenGrant } from '../token/token-grant.entity';
+import { AuditEventRow } from '../audit/audit-event.entity';
+import { AuditEvents1764300330000 } from '../migrations/1764300330000-audit-events';
+import { BackchannelDelivery } from '../logout/backchannel/backchannel-delivery.entity';
+import { BackchannelLogout1764300300000 } from '../migrations/1764300300000-backchannel-logout';
+import { InitialAccessToken } from '../registration/initial-access-token.entity';
+import { AdminApi1764300340000 } from '../migrations/1764300340000-admin-api';
+import { CleanupMore1764300350000 } from '../migrations/1764300350000-cleanup-more';
+import { CleanupIndexes1764300310000 } from '../migrations/1764300310000-cleanup-indexes';
 export const TOKEN_SERVICE_ENTITIES: Function[] = [
   // keys, clients
   SigningKey, Client,
@@ -24,6 +32,12 @@ export const TOKEN_SERVICE_ENTITIES: Function[] = [
   AuthorizationFlow, ConsentGrant, SsoSession, LogoutRequest, AuthorizationCode, TokenGrant, RefreshToken,
   // token status lists
   StatusList, TokenStatus,
+  // audit trail
+  AuditEventRow,
+  // back-channel logout
+  BackchannelDelivery,
+  // admin API: initial access tokens for registration
+  InitialAccessToken,
 ];
 export const TOKEN_SERVICE_MIGRATIONS: Function[] = [
   // keys, clients
@@ -32,6 +46,16 @@ export const TOKEN_SERVICE_MIGRATIONS: Function[] = [
   AuthorizationFlow1764300001000,
   // token status lists
   StatusLists1764300200000,
+  // the cleanup's expiry indexes
+  CleanupIndexes1764300310000,
+  // audit trail
+  AuditEvents1764300330000,
+  // back-channel logout
+  BackchannelLogout1764300300000,
+  // admin API: client scope, initial access tokens
+  AdminApi1764300340000,
+  // the cleanup's indexes on spent initial access tokens
+  CleanupMore1764300350000,
 ];
 export const TOKEN_SERVICE_MIGRATIONS_TABLE = 'token_service_migrations';
 export const TOKEN_SERVICE_MIGRATION_LOCK = 'tessera_token_service_migrations';

@@ -34,7 +34,9 @@ export function discoveryDocument(issuer: string): Record<string, unknown> {
     claims_parameter_supported: false,
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
-    backchannel_logout_supported: false,
+    // OIDC Back-Channel Logout 1.0 §2.1: logout tokens always carry sid, as ID tokens do.
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
     frontchannel_logout_supported: false,
   };
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   AcceptConsentBody, AcceptLoginBody, ConsentRequest, ConsentRequired, LoginRequest, LoginRequired, OAuthError, RejectBody,
 } from '@tessera/contracts';
+import { AuditLog } from '../audit/audit-log';
 import { AuthorizationRequest } from '../authorize/authorization-request.rule';
 import { withParams } from '../authorize/redirect-uri.rule';
 import { coversScope, joinScope, splitScope } from '../authorize/scope.rule';
@@ -41,6 +42,7 @@ export class SignInFlow {
     private readonly consents: ConsentGrantRepository,
     private readonly codes: AuthorizationCodeRepository,
     private readonly clients: ClientRepository,
+    private readonly audit: AuditLog,
   ) {}
 
   /** After a valid authorization request: reuse the SSO session if nothing forces a login, else ask the login UI. */
@@ -122,13 +124,15 @@ export class SignInFlow {
     const extra = body.grantScope.filter((s) => !requested.includes(s));
     if (extra.length) throw new OAuthError('invalid_request', `grantScope includes scopes that were not requested: ${extra.join(' ')}`);
     const verifier = newOpaqueToken();
+    const grantedScope = joinScope(requested.filter((s) => body.grantScope.includes(s)));
     const moved = await this.flows.advance(flow.id, 'consent', {
       state: 'consent_accepted',
       consentVerifierHash: hashOpaqueToken(verifier),
-      grantedScope: joinScope(requested.filter((s) => body.grantScope.includes(s))),
+      grantedScope,
       rememberConsent: body.remember,
     });
     if (!moved) throw new FlowNotFound('consent request');
+    this.audit.record({ type: 'consent.granted', actor: flow.subject, subject: flow.subject, clientId: flow.clientId, sessionId: flow.sessionId, details: { scope: grantedScope, remember: body.remember } });
     return withParams(`${this.config.issuer}/oauth2/authorize/resume`, { consent_verifier: verifier });
   }
 
@@ -148,6 +152,7 @@ export class SignInFlow {
     const column = kind === 'login' ? 'loginChallengeHash' : 'consentChallengeHash';
     const flow = await this.pending(column, challenge, kind, now, `${kind} request`);
     if (!(await this.flows.advance(flow.id, kind, { state: 'rejected', [column]: null }))) throw new FlowNotFound(`${kind} request`);
+    if (kind === 'consent') this.audit.record({ type: 'consent.denied', actor: flow.subject, subject: flow.subject, clientId: flow.clientId, sessionId: flow.sessionId, reason: body.error });
     return this.errorRedirect(flow, new OAuthError(body.error, body.errorDescription ?? 'the request was refused'));
   }
 

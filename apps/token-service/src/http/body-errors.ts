@@ -1,4 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import type { OAuthErrorAnswer } from './oauth-json.filter';
 
 /**
  * Express's body parsers fail before any route runs, and Express would answer with an HTML page.
@@ -11,15 +13,22 @@ export function bodyErrorsAsOAuthJson(err: unknown, req: Request, res: Response,
     next(err);
     return;
   }
-  res.status(failure === 'too_large' ? 413 : 400).setHeader('Cache-Control', 'no-store').json({
-    error: 'invalid_request',
-    error_description: DESCRIPTIONS[failure],
-  });
+  const answer = bodyFailureAnswer(failure);
+  res.status(answer.status).setHeader('Cache-Control', answer.headers['Cache-Control']).json(answer.body);
 }
 
-type BodyFailure = 'too_large' | 'unparseable' | 'unsupported_encoding' | 'not_decompressible';
+/** The answer to a body the parser refused: `invalid_request`, 413 for a body too large, 400 otherwise. */
+export function bodyFailureAnswer(failure: BodyFailure): OAuthErrorAnswer {
+  return {
+    status: failure === 'too_large' ? 413 : 400,
+    headers: { 'Cache-Control': 'no-store' },
+    body: { error: 'invalid_request', error_description: BODY_FAILURE_DESCRIPTIONS[failure] },
+  };
+}
 
-const DESCRIPTIONS: Record<BodyFailure, string> = {
+export type BodyFailure = 'too_large' | 'unparseable' | 'unsupported_encoding' | 'not_decompressible';
+
+export const BODY_FAILURE_DESCRIPTIONS: Record<BodyFailure, string> = {
   too_large: 'the request body is too large',
   unparseable: 'the request body could not be parsed',
   unsupported_encoding: 'the Content-Encoding of the request body is not supported',
@@ -33,7 +42,7 @@ const DESCRIPTIONS: Record<BodyFailure, string> = {
  * (`Z_DATA_ERROR`, `Z_BUF_ERROR`, brotli's `ERR__ERROR_FORMAT_…`) is passed on with status 400 and
  * no type, so it is recognised by that shape on a request that declares a Content-Encoding.
  */
-function bodyFailureOf(err: unknown, req: Request): BodyFailure | undefined {
+export function bodyFailureOf(err: unknown, req: Pick<IncomingMessage, 'headers'>): BodyFailure | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const { type, status } = err as { type?: unknown; status?: unknown };
   if (type === 'entity.too.large' || type === 'parameters.too.many') return 'too_large';
@@ -42,7 +51,7 @@ function bodyFailureOf(err: unknown, req: Request): BodyFailure | undefined {
   return status === 400 && isEncoded(req) ? 'not_decompressible' : undefined;
 }
 
-function isEncoded(req: Request): boolean {
+function isEncoded(req: Pick<IncomingMessage, 'headers'>): boolean {
   const encoding = req.headers['content-encoding']?.trim().toLowerCase();
   return encoding !== undefined && encoding !== '' && encoding !== 'identity';
 }

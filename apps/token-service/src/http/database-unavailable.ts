@@ -1,7 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
-import { OAuthError, TemporarilyUnavailable } from '@tessera/contracts';
+import { TemporarilyUnavailable } from '@tessera/contracts';
 import { databaseFailureOf, describeDatabaseFailure } from '@tessera/database';
-import type { Response } from 'express';
 
 /** What a client is told to wait before trying again: about how long a pool takes to reconnect. */
 const RETRY_AFTER_SECONDS = 5;
@@ -21,9 +20,4 @@ export function databaseFailureAsOAuthError(err: unknown, logger: Pick<LoggerSer
     failure === 'contention' ? 'the request conflicted with another one; retry it' : 'the service cannot reach its database; retry later',
     RETRY_AFTER_SECONDS,
   );
-}
-
-/** RFC 9110 §10.2.3: a 503 says when to come back. */
-export function setRetryAfter(res: Response, error: OAuthError): void {
-  if (error instanceof TemporarilyUnavailable) res.setHeader('Retry-After', String(error.retryAfterSeconds));
 }

@@ -1,10 +1,11 @@
 import type { NextFunction, Request, Response } from 'express';
-import { INTERNAL_API_PREFIX } from '@tessera/contracts';
+import { ADMIN_API_PREFIX, INTERNAL_API_PREFIX } from '@tessera/contracts';
 import { answerNotFound } from './not-found.filter';
 
 /**
  * The token service answers on two listeners that share one Express app: the public one (the
- * protocol endpoints) and the internal one (the login/consent provider API, bound to loopback).
+ * protocol endpoints) and the internal one (the login/consent provider API and the admin API, bound
+ * to loopback).
  * Each request is marked with the listener it arrived on, and this boundary lets through only the
  * routes that belong there, so an internal route can never be reached from the public port.
  */
@@ -28,10 +29,16 @@ export function listenerBoundary(req: Request, res: Response, next: NextFunction
     res.status(400).json({ error: 'invalid_request', error_description: 'malformed path' });
     return;
   }
-  const internalPath = path === INTERNAL_API_PREFIX || path.startsWith(`${INTERNAL_API_PREFIX}/`) || path.startsWith('/internal/');
-  if ((listenerOf(req) === 'internal') !== internalPath) {
+  if ((listenerOf(req) === 'internal') !== isInternalPath(path)) {
     answerNotFound(res);
     return;
   }
   next();
+}
+
+const ADMIN_API_ROOT = ADMIN_API_PREFIX.slice(0, ADMIN_API_PREFIX.lastIndexOf('/')); // '/admin/api', every version
+
+/** Whether a decoded, lower-cased path belongs to the internal listener: the internal API and the admin API. */
+export function isInternalPath(path: string): boolean {
+  return path === INTERNAL_API_PREFIX || path.startsWith('/internal/') || path === ADMIN_API_ROOT || path.startsWith(`${ADMIN_API_ROOT}/`);
 }

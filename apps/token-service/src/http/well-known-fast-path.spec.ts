@@ -1,7 +1,6 @@
 import type { AnsweredRequest } from '@tessera/operations';
-import { createServer, request as httpRequest, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { freePorts } from '../../../../test/support/free-port';
+import { request as httpRequest, Server } from 'node:http';
+import { serveWithFastPath } from '../../../../test/support/fast-path-server';
 import { etagOf } from './conditional-get';
 import { StaticDocument, wellKnownFastPath } from './well-known-fast-path';
 
@@ -24,14 +23,7 @@ describe('wellKnownFastPath', () => {
       hsts,
       answered: (a) => answered.push(a),
     });
-    server = createServer((req, res) => {
-      if (fastPath(req, res)) return;
-      passedOn.push(`${req.method} ${req.url}`);
-      res.writeHead(418).end('app');
-    });
-    const [port] = await freePorts(1);
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await serveWithFastPath(fastPath, passedOn));
   }
 
   // fetch cannot send HEAD and read what a raw response carries, so plain node:http.

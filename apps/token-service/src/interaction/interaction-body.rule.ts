@@ -32,7 +32,7 @@ export function readReject(body: unknown): RejectBody {
 function readClaims(value: unknown): IdentityClaims {
   const c = object(value, 'claims');
   const claims: IdentityClaims = {};
-  for (const name of ['preferred_username', 'name', 'email'] as const) {
+  for (const name of ['preferred_username', 'name', 'given_name', 'family_name', 'email', 'picture', 'locale', 'zoneinfo'] as const) {
     const v = c[name];
     if (v === undefined) continue;
     if (typeof v !== 'string' || v.length > 320) throw new InvalidRequest(`claims.${name} must be a string`);
@@ -42,6 +42,7 @@ function readClaims(value: unknown): IdentityClaims {
     if (typeof c.email_verified !== 'boolean') throw new InvalidRequest('claims.email_verified must be a boolean');
     claims.email_verified = c.email_verified;
   }
+  if (c.roles !== undefined) claims.roles = stringArray(c.roles, 'claims.roles', 20, 64);
   if (c.updated_at !== undefined) {
     if (!Number.isInteger(c.updated_at)) throw new InvalidRequest('claims.updated_at must be seconds since the epoch');
     claims.updated_at = c.updated_at as number;

@@ -243,6 +243,40 @@ export function jwksMaxAgeSeconds(keys: readonly ScheduledKey[], now: number, po
   return Math.min(bound, Math.floor((change - now) / 1000));
 }
 
+/** When the schedule next acts on a key; null where it does not. */
+export interface KeyTimeline {
+  /** A `next` key: when it starts signing. */
+  activatesAt: number | null;
+  /** The `active` key: when the next key replaces it (the next key's activation, or the end of its period). */
+  retiresAt: number | null;
+  /** The `active` key without a `next` one: when the next key is published, a lead time before it retires. */
+  nextKeyPublishedAt: number | null;
+  /** A `retired` key: when it leaves the JWKS. */
+  removesAt: number | null;
+}
+
+/**
+ * The instants at which a running token service will change `key`, as `dueChanges` computes them:
+ * what `keys:list` and the admin API show.
+ *
+ * @example
+ * keyTimeline(activeKey, allKeys, policy) // { retiresAt: …, nextKeyPublishedAt: …, activatesAt: null, removesAt: null }
+ */
+export function keyTimeline(key: ScheduledKey, keys: readonly ScheduledKey[], policy: KeySchedulePolicy): KeyTimeline {
+  const none: KeyTimeline = { activatesAt: null, retiresAt: null, nextKeyPublishedAt: null, removesAt: null };
+  switch (key.state) {
+    case 'next': return { ...none, activatesAt: key.activateAfter };
+    case 'active': {
+      const [next] = keys.filter((k) => k.state === 'next').sort(byActivation);
+      if (next) return { ...none, retiresAt: next.activateAfter };
+      const rotatesAt = (key.activatedAt ?? key.createdAt) + policy.rotationPeriodMs;
+      return { ...none, retiresAt: rotatesAt, nextKeyPublishedAt: rotatesAt - policy.leadTimeMs };
+    }
+    case 'retired': return { ...none, removesAt: removeAfter(key, policy) };
+    default: return none;
+  }
+}
+
 /** Keys retired before the schedule existed have no `removeAfter`: they get the retention from their retirement. */
 function removeAfter(key: ScheduledKey, policy: KeySchedulePolicy): number {
   return key.removeAfter ?? (key.retiredAt ?? key.createdAt) + policy.retentionMs;

@@ -1,3 +1,4 @@
+import { withNamedLock } from '@tessera/database';
 import { DataSource, In, QueryRunner } from 'typeorm';
 import { KeyChanges, KeyToCreate, PUBLISHED_STATES, ScheduledKey, SigningKeyState } from './key-schedule';
 import { SigningKey } from './signing-key.entity';
@@ -104,19 +105,9 @@ export class SigningKeyRepository {
 
   /** Runs `work` on one connection holding the MySQL named lock that serialises key changes. */
   private async underLock<T>(work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [row] = (await runner.query('SELECT GET_LOCK(?, ?) AS got', [LOCK_NAME, LOCK_TIMEOUT_SECONDS])) as { got: number | string | null }[];
-      if (Number(row?.got) !== 1) throw new Error(`could not take the lock "${LOCK_NAME}" within ${LOCK_TIMEOUT_SECONDS} s`);
-      try {
-        return await work(runner);
-      } finally {
-        await runner.query('SELECT RELEASE_LOCK(?)', [LOCK_NAME]);
-      }
-    } finally {
-      await runner.release();
-    }
+    const outcome = await withNamedLock(this.dataSource, LOCK_NAME, LOCK_TIMEOUT_SECONDS, work);
+    if (!outcome.acquired) throw new Error(`could not take the lock "${LOCK_NAME}" within ${LOCK_TIMEOUT_SECONDS} s`);
+    return outcome.value;
   }
 
   private sqlite(): BetterSqlite3Connection {

@@ -7,6 +7,8 @@ import {
 } from 'jose';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../audit/audit-log';
+import { keyChangeEvents } from '../audit/key-events';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
 import { decryptPrivateJwk, deriveKeyEncryptionKey, encryptPrivateJwk } from './key-encryption';
 import {
@@ -88,6 +90,7 @@ export class SigningKeys implements OnModuleInit, OnModuleDestroy {
     @Inject(DataSource) dataSource: DataSource,
     @Optional() @Inject(Clock) clock?: Pick<Clock, 'now'>,
     @Optional() @Inject(SIGNING_KEY_REVOCATION_HOOK) private readonly revocationHook?: SigningKeyRevocationHook,
+    @Optional() private readonly audit?: AuditLog,
   ) {
     this.repository = new SigningKeyRepository(dataSource);
     this.encryptionKey = deriveKeyEncryptionKey(config.keyEncryptionSecret);
@@ -190,22 +193,23 @@ export class SigningKeys implements OnModuleInit, OnModuleDestroy {
    * `kid`, and a partner that refetches from an instance that has not re-read the keys yet refuses
    * that token: prefer `publishNextKey()`, which lets the schedule activate it after the lead time.
    *
+   * @param actor who asked, for the audit trail: `cli`, or an administrator's sub.
    * @returns the kid of the new active key.
    */
-  async rotate(): Promise<string> {
+  async rotate(actor = 'system'): Promise<string> {
     const decided = await this.decide((keys) => rotationNow(keys, this.clock.now(), this.policy));
-    await this.changed('rotated signing keys now', decided);
+    await this.changed('rotated signing keys now', decided, actor);
     return decided.createdKid ?? decided.changes.updates.find((u) => u.state === 'active')!.kid;
   }
 
   /**
    * Publishes a `next` key now (`keys:rotate`); the schedule activates it once the lead time has
-   * passed. When one is already scheduled, answers that one.
+   * passed. When one is already scheduled, answers that one. `actor` as for rotate().
    */
-  async publishNextKey(): Promise<NextKey> {
+  async publishNextKey(actor = 'system'): Promise<NextKey> {
     const decided = await this.decide((keys) => nextKeyNow(keys, this.clock.now(), this.policy));
     const changes = decided.changes;
-    if (hasChanges(changes)) await this.changed('published a next signing key', decided);
+    if (hasChanges(changes)) await this.changed('published a next signing key', decided, actor);
     const next = (await this.repository.listSummaries()).find((k) => k.state === 'next');
     if (!next || next.activateAfter === null) throw new Error('no next signing key was scheduled');
     return { kid: next.kid, activateAfter: next.activateAfter, created: hasChanges(changes) };
@@ -215,12 +219,12 @@ export class SigningKeys implements OnModuleInit, OnModuleDestroy {
    * Emergency removal of a compromised key (`keys:revoke`): out of the JWKS and its private half
    * wiped at once; if it was signing, another key signs from now on. Then tells the revocation hook
    * (the status list) what the key signed. Revoking a revoked key again only repeats the hook, so an
-   * operator can retry one that failed.
+   * operator can retry one that failed. `actor` as for rotate().
    */
-  async revoke(kid: string): Promise<KeyRevocation> {
+  async revoke(kid: string, actor = 'system'): Promise<KeyRevocation> {
     if (!KID.test(kid)) throw new Error('a kid is 1 to 64 characters of A-Z, a-z, 0-9, - and _');
     const decided = await this.decide((keys) => revocation(keys, kid, this.clock.now(), this.policy));
-    if (hasChanges(decided.changes)) await this.changed(`revoked signing key ${kid}`, decided);
+    if (hasChanges(decided.changes)) await this.changed(`revoked signing key ${kid}`, decided, actor);
     const keys = await this.repository.listSummaries();
     const key = keys.find((k) => k.kid === kid)!;
     const stoppedAt = key.retiredAt ?? key.revokedAt!;
@@ -260,12 +264,13 @@ export class SigningKeys implements OnModuleInit, OnModuleDestroy {
     return { changes, createdKid: changes.create ? material.kid : undefined };
   }
 
-  private async changed(what: string, { changes, createdKid }: Decided): Promise<void> {
+  private async changed(what: string, { changes, createdKid }: Decided, actor = 'system'): Promise<void> {
     const described = [
       ...(changes.create ? [`${createdKid} created as ${changes.create.state}`] : []),
       ...changes.updates.map((u) => `${u.kid} ${u.state}`),
     ];
     this.logger.log(`${what}: ${described.join(', ') || 'no change'}`);
+    for (const event of keyChangeEvents(changes, createdKid, actor)) this.audit?.record(event);
     if (this.loaded) await this.reload();
   }
 

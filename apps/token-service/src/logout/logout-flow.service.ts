@@ -15,6 +15,8 @@ import { audienceOf, hasFiniteExpiry, isStrictCompactJws } from '../token/own-jw
 import { ID_TOKEN_TYP } from '../token/token-issuer';
 import { LogoutRequest } from './logout-request.entity';
 import { LogoutRequestRepository } from './logout-request.repository';
+import { AuditLog } from '../audit/audit-log';
+import { BackChannelLogout } from './backchannel/backchannel-logout.service';
 
 /**
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0). The person confirms on the login UI
@@ -29,6 +31,8 @@ export class LogoutFlow {
     private readonly requests: LogoutRequestRepository,
     private readonly sessions: SsoSessionRepository,
     private readonly statusLists: StatusLists,
+    private readonly backChannel: BackChannelLogout,
+    private readonly audit: AuditLog,
   ) {}
 
   async begin(params: Record<string, unknown>, browserHash: string, session: SsoSession | null, now: number): Promise<string> {
@@ -75,7 +79,12 @@ export class LogoutFlow {
     return `${this.config.loginUiUrl}/`;
   }
 
-  /** Ends the session the logout was asked for, from the browser that asked. */
+  /**
+   * Ends the session the logout was asked for, from the browser that asked. The browser is sent on
+   * only once the session's partners have been told over the back channel (or BACKCHANNEL_LOGOUT_WAIT
+   * has passed): a partner page the person returns to must already be signed out — unlike
+   * ory/hydra#3186, where the redirect races the logout tokens.
+   */
   async complete(verifier: string, browserHash: string | undefined, now: number): Promise<string> {
     const request = await this.requests.findByVerifier(verifier, now);
     if (!request || request.browserHash !== browserHash) throw new FlowNotFound('logout');
@@ -84,6 +93,9 @@ export class LogoutFlow {
       await this.sessions.end(request.sessionId, now);
       // The tokens bought with the session end with it, also for verifiers that never call back.
       await this.statusLists.revokeSessionGrants(request.sessionId, now);
+      const session = await this.sessions.findById(request.sessionId);
+      if (session) await this.backChannel.sessionsEnded([{ id: session.id, subject: session.subject }]);
+      this.audit.record({ type: 'logout', actor: session?.subject ?? null, subject: session?.subject ?? null, clientId: request.clientId, sessionId: request.sessionId });
     }
     return this.destination(request);
   }

@@ -33,6 +33,7 @@ export class LogoutRequest {
   @Column({ type: 'varchar', length: 16 })
   status!: 'pending' | 'accepted' | 'done';
 
+  @Index('idx_logout_expires_at')
   @Column({ name: 'expires_at', type: 'bigint', transformer: epochMillis })
   expiresAt!: number;
 }

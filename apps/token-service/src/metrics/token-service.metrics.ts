@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { FinishedRequest, MetricsRegistry, registerDatabasePoolGauge } from '@tessera/operations';
 import { DataSource } from 'typeorm';
+import { AuditLog } from '../audit/audit-log';
 import { SigningKeyRepository } from '../keys/signing-key.repository';
 
 // The grants this issuer serves; anything else a client sends is counted as `other`, so a client
@@ -22,6 +23,8 @@ export function registerTokenServiceMetrics(registry: MetricsRegistry, app: () =
       .filter((key) => (key.state === 'active' || key.state === 'retired') && key.activatedAt !== null)
       .map((key) => ({ labels: { kid: key.kid, state: key.state }, value: Math.max(0, Math.floor((now - (key.activatedAt as number)) / 1000)) }));
   });
+  registry.gauge('tessera_audit_events_lost', 'Audit events lost since start, by reason: buffer_full (database too slow or away) or write_failed (twice)', () =>
+    app()?.get(AuditLog).losses().map(({ reason, count }) => ({ labels: { reason }, value: count })) ?? []);
   return ({ req, route, status }) => {
     if (route !== '/oauth2/token' || status !== 200) return;
     const grantType = (req.body as Record<string, unknown> | undefined)?.grant_type;

@@ -1,10 +1,10 @@
 import { All, Body, Controller, Header, Headers, HttpCode, Inject, Post, Res, UseFilters } from '@nestjs/common';
 import type { Response } from 'express';
+import { AuditLog } from '../audit/audit-log';
 import { clientInformation } from '../clients/client-information';
 import { validateClientMetadata } from '../clients/client-metadata.rule';
 import { Clients } from '../clients/clients.service';
-import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
-import { checkInitialAccessToken } from './initial-access-token.rule';
+import { InitialAccessTokens } from './initial-access-tokens.service';
 import { OAuthJsonFilter } from '../http/oauth-json.filter';
 import { refuseNonPost } from '../token/token.controller';
 
@@ -13,16 +13,21 @@ import { refuseNonPost } from '../token/token.controller';
 @UseFilters(OAuthJsonFilter)
 export class RegistrationController {
   constructor(
-    @Inject(TOKEN_SERVICE_CONFIG) private readonly config: TokenServiceConfig,
+    @Inject(InitialAccessTokens) private readonly initialAccessTokens: InitialAccessTokens,
     @Inject(Clients) private readonly clients: Clients,
+    @Inject(AuditLog) private readonly audit: AuditLog,
   ) {}
 
   @Post('/oauth2/register')
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
   async register(@Headers('authorization') authorization: string | undefined, @Body() body: unknown): Promise<Record<string, unknown>> {
-    checkInitialAccessToken(authorization, this.config.initialAccessToken);
-    const { client, clientSecret } = await this.clients.register(validateClientMetadata(body), { firstParty: false });
+    const admission = await this.initialAccessTokens.admit(authorization, Date.now());
+    const metadata = validateClientMetadata(body);
+    await admission.spend();
+    const { client, clientSecret } = await this.clients.register(metadata, { firstParty: false });
+    // The partner is known only by the client it just became: nobody signed in did this.
+    this.audit.record({ type: 'client.created', actor: `client:${client.clientId}`, clientId: client.clientId, details: { via: 'dynamic_registration' } });
     return clientInformation(client, clientSecret);
   }
 

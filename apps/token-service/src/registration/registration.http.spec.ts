@@ -151,6 +151,8 @@ describe('discovery, JWKS and registration over HTTP', () => {
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
+        // OIDC Back-Channel Logout §2.2: the default, as registered.
+        backchannel_logout_session_required: false,
       });
       expect(body.client_id_issued_at).toBeGreaterThanOrEqual(before);
 

@@ -1,6 +1,8 @@
 import { All, Body, Controller, Header, Headers, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { requiredParam } from '../authorize/params';
+import { AuditLog } from '../audit/audit-log';
+import { tokenRevokedEvent } from '../audit/token-events';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { OAuthJsonFilter } from '../http/oauth-json.filter';
 import { formBody, refuseNonPost } from '../token/token.controller';
@@ -15,6 +17,7 @@ export class RevocationController {
     private readonly clients: ClientAuthenticator,
     private readonly tokens: TokenLookup,
     private readonly statusLists: StatusLists,
+    private readonly audit: AuditLog,
   ) {}
 
   @Post('revoke')
@@ -31,9 +34,12 @@ export class RevocationController {
     // client's own token (no grant) ends alone. A token of another client, or an unknown one, is
     // answered 200 all the same (§2.2): nothing to learn from it.
     if (found?.grant) {
-      if (found.grant.clientId === client.clientId) await this.statusLists.revokeGrant(found.grant.id, now);
+      if (found.grant.clientId !== client.clientId) return;
+      await this.statusLists.revokeGrant(found.grant.id, now);
+      this.audit.record(tokenRevokedEvent(client.clientId, found));
     } else if (found?.kind === 'access_token' && found.claims.client_id === client.clientId) {
       await this.statusLists.revokeAccessToken(found.claims, now);
+      this.audit.record(tokenRevokedEvent(client.clientId, found));
     }
   }
 

@@ -34,9 +34,11 @@ export class SsoSession {
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: number;
 
+  @Index('idx_sessions_expires_at')
   @Column({ name: 'expires_at', type: 'bigint', transformer: epochMillis })
   expiresAt!: number;
 
+  @Index('idx_sessions_ended_at')
   @Column({ name: 'ended_at', type: 'bigint', nullable: true, transformer: epochMillis })
   endedAt!: number | null;
 }

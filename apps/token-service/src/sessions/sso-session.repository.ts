@@ -27,6 +27,11 @@ export class SsoSessionRepository {
     return this.sessions.findOneBy({ tokenHash: hashOpaqueToken(token), endedAt: IsNull(), expiresAt: MoreThan(now) });
   }
 
+  /** A session by its public id (the `sid`), ended or not. */
+  findById(id: string): Promise<SsoSession | null> {
+    return this.sessions.findOneBy({ id });
+  }
+
   /** Always a new id and a new secret: a sign-in never adopts a session id the browser brought (session fixation). */
   async start(fields: NewSession, now: number): Promise<{ session: SsoSession; token: string }> {
     const token = newOpaqueToken();

@@ -29,6 +29,8 @@ export interface NewList {
 export class StatusListRepository {
   private readonly lists: Repository<StatusList>;
   private readonly statuses: Repository<TokenStatus>;
+  // One prepared INSERT per batch size (at most the group commit's batch bound of them).
+  private readonly insertStatements = new Map<number, BetterSqlite3Statement>();
 
   constructor(private readonly dataSource: DataSource) {
     this.lists = dataSource.getRepository(StatusList);
@@ -73,8 +75,20 @@ export class StatusListRepository {
     return (await this.statuses.countBy({ listId, idx, revokedAt: Not(IsNull()) })) > 0;
   }
 
-  record(status: Omit<TokenStatus, 'revokedAt'>): Promise<unknown> {
-    return this.statuses.insert({ ...status, revokedAt: null });
+  /**
+   * The rows of newly issued access tokens, in one multi-row INSERT (a group commit: StatusLists
+   * batches concurrent token responses). Over SQLite it runs a cached prepared statement on the
+   * driver, synchronously like reserveImmediate; over MySQL one parameterised query.
+   */
+  async recordAll(rows: NewTokenStatus[]): Promise<void> {
+    if (rows.length === 0) return;
+    const params: unknown[] = [];
+    for (const row of rows) params.push(row.listId, row.idx, row.grantId, row.kid, row.expiresAt);
+    if (this.dataSource.options.type === 'better-sqlite3') {
+      this.insertStatement(rows.length).run(...params);
+    } else {
+      await this.dataSource.query(insertStatusesSql(rows.length), params);
+    }
   }
 
   /** Every access token of these grants. */
@@ -107,6 +121,19 @@ export class StatusListRepository {
     return ids.length;
   }
 
+  private insertStatement(rowCount: number): BetterSqlite3Statement {
+    let statement = this.insertStatements.get(rowCount);
+    if (!statement) {
+      statement = this.sqlite().prepare(insertStatusesSql(rowCount));
+      this.insertStatements.set(rowCount, statement);
+    }
+    return statement;
+  }
+
+  private sqlite(): BetterSqlite3Connection {
+    return (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3Connection }).databaseConnection;
+  }
+
   private async reserveInTransaction(listId: string, blockSize: number, expiresBound: number): Promise<number | null> {
     return this.dataSource.transaction(async (manager) => {
       const result = await manager.createQueryBuilder().update(StatusList)
@@ -127,7 +154,7 @@ export class StatusListRepository {
   // Synchronous, like SigningKeyRepository's SQLite path: an await inside a write transaction would
   // let a second connection of this process block the event loop while it waits for ours.
   private reserveImmediate(listId: string, blockSize: number, expiresBound: number): number | null {
-    const db = (this.dataSource.driver as unknown as { databaseConnection: BetterSqlite3Connection }).databaseConnection;
+    const db = this.sqlite();
     return db.transaction(() => {
       const changed = db.prepare(
         'UPDATE status_lists SET next_index = next_index + ?, max_expires_at = MAX(max_expires_at, ?) WHERE id = ? AND next_index < size',
@@ -139,8 +166,21 @@ export class StatusListRepository {
   }
 }
 
+/** An access token's row as issued: not revoked. */
+export type NewTokenStatus = Omit<TokenStatus, 'revokedAt'>;
+
+/** One INSERT of `rowCount` token rows, with `?` placeholders in the column order of recordAll. */
+function insertStatusesSql(rowCount: number): string {
+  return `INSERT INTO token_statuses (list_id, idx, grant_id, kid, expires_at, revoked_at) VALUES ${new Array<string>(rowCount).fill('(?, ?, ?, ?, ?, NULL)').join(', ')}`;
+}
+
 /** The part of better-sqlite3's Database used above. */
+interface BetterSqlite3Statement {
+  get(...params: unknown[]): unknown;
+  run(...params: unknown[]): { changes: number };
+}
+
 interface BetterSqlite3Connection {
-  prepare(sql: string): { get(...params: unknown[]): unknown; run(...params: unknown[]): { changes: number } };
+  prepare(sql: string): BetterSqlite3Statement;
   transaction<T>(fn: () => T): { immediate(): T };
 }

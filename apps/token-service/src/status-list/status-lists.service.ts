@@ -5,7 +5,8 @@ import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-servic
 import { SigningKeys } from '../keys/signing-keys.service';
 import { TokenGrantRepository } from '../token/token-grant.repository';
 import { statusListClaim } from './status-bitstring';
-import { IndexBlock, StatusListRepository } from './status-list.repository';
+import { GroupCommit } from './group-commit';
+import { IndexBlock, NewTokenStatus, StatusListRepository } from './status-list.repository';
 
 export const STATUS_LIST_TYP = 'statuslist+jwt';
 /** 65,536 one-bit entries: 8 KiB before compression, a few dozen bytes while few are revoked. */
@@ -20,6 +21,12 @@ export const STATUS_LIST_BITS = 1;
  */
 export const STATUS_LIST_BLOCK = 256;
 const BLOCK_HOLD_MS = 5 * 60_000;
+/**
+ * Token rows are written in groups (group-commit.ts): at most this many per INSERT (five parameters
+ * each, far below either database's limit), and at most this many INSERTs at once.
+ */
+const RECORD_BATCH = 128;
+const RECORDS_IN_FLIGHT = 2;
 const LIST_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
 /** Where an access token's status is: its `status` claim (draft-ietf-oauth-status-list §6.1). */
@@ -50,6 +57,7 @@ interface BuiltList {
 @Injectable()
 export class StatusLists {
   private readonly repository: StatusListRepository;
+  private readonly rows: GroupCommit<NewTokenStatus>;
   private block?: IndexBlock & { next: number; usableUntil: number };
   private reserving?: Promise<void>;
   private currentListId?: string;
@@ -62,6 +70,7 @@ export class StatusLists {
     @Inject(DataSource) dataSource: DataSource,
   ) {
     this.repository = new StatusListRepository(dataSource);
+    this.rows = new GroupCommit({ write: (rows) => this.repository.recordAll(rows), maxBatch: RECORD_BATCH, maxInFlight: RECORDS_IN_FLIGHT });
   }
 
   /** The URI of a list: `sub` of its Status List Token and `uri` in the tokens that point into it. */
@@ -84,12 +93,31 @@ export class StatusLists {
     }
   }
 
-  /** Remembers which token holds `idx`, so revoking its grant or key can find it. */
-  async record(reference: StatusReference, fields: { grantId: string | null; kid: string; expiresAt: number }): Promise<void> {
-    await this.repository.record({ listId: reference.listId, idx: reference.idx, ...fields });
+  /**
+   * Remembers which token holds `idx`, so revoking its grant or key can find it; resolves once the
+   * row is stored, and with the token already revoked when its grant was revoked while the token was
+   * being made.
+   */
+  async record(reference: StatusReference, fields: { grantId: string | null; kid: string; expiresAt: number }, now: number): Promise<void> {
+    await this.rows.add({ listId: reference.listId, idx: reference.idx, ...fields });
+    if (fields.grantId === null) return;
+    // Issue 4: a refresh (or code exchange) read its grant as active, then a revocation set the bits
+    // of the rows that existed before ours was stored. Reading the grant again AFTER our row is
+    // stored closes that gap, because revokeGrant marks the grant BEFORE it scans the rows: either
+    // this read comes after the mark and sees it, or it comes before it, and then our row was stored
+    // before the mark and so before the scan, which sets its bit. One of the two always sees the other.
+    // The response still goes out, as it would have a moment earlier: the one request that won a
+    // concurrent redemption gets its answer (RFC 6749 §4.1.2 refuses the repeated ones), and its
+    // tokens are dead on arrival for every verifier, like the rest of the revoked grant.
+    if (await this.grants.isActive(fields.grantId)) return;
+    await this.repository.revokeIndex(reference.listId, reference.idx, now);
+    this.built.clear();
   }
 
-  /** Ends a grant: its refresh tokens at once, its access tokens for every verifier within one ttl. */
+  /**
+   * Ends a grant: its refresh tokens at once, its access tokens for every verifier within one ttl.
+   * The grant first, then its rows: record() relies on that order.
+   */
   async revokeGrant(grantId: string, now: number): Promise<void> {
     await this.grants.revoke(grantId, now);
     await this.repository.revokeGrants([grantId], now);
@@ -98,7 +126,11 @@ export class StatusLists {
 
   /** Logout: every grant obtained through the SSO session that ends. */
   async revokeSessionGrants(sessionId: string, now: number): Promise<void> {
-    const grantIds = await this.grants.activeIdsOfSession(sessionId);
+    await this.revokeGrants(await this.grants.activeIdsOfSession(sessionId), now);
+  }
+
+  /** Several grants at once (a session's, a deleted client's, a person's), each grant before the rows. */
+  async revokeGrants(grantIds: string[], now: number): Promise<void> {
     for (const grantId of grantIds) await this.grants.revoke(grantId, now);
     await this.repository.revokeGrants(grantIds, now);
     if (grantIds.length > 0) this.built.clear();

@@ -23,6 +23,7 @@ export class TokenStatus {
   @Column({ type: 'varchar', length: 64 })
   kid!: string;
 
+  @Index('idx_token_statuses_expires_at')
   @Column({ name: 'expires_at', type: 'bigint', transformer: epochMillis })
   expiresAt!: number;
 

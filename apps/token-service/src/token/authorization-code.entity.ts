@@ -1,6 +1,6 @@
 import type { ClaimSet } from '../claims/claims.rule';
 import { epochMillis } from '@tessera/database';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A single-use authorization code, stored only as its hash, bound to client, redirect_uri and PKCE. */
 @Entity('authorization_codes')
@@ -38,6 +38,7 @@ export class AuthorizationCode {
   @Column({ name: 'session_id', type: 'varchar', length: 64 })
   sessionId!: string;
 
+  @Index('idx_codes_expires_at')
   @Column({ name: 'expires_at', type: 'bigint', transformer: epochMillis })
   expiresAt!: number;
 

@@ -3,6 +3,9 @@ import { DataSource, IsNull, Repository } from 'typeorm';
 import { hashOpaqueToken, newOpaqueToken } from '../crypto/opaque-token';
 import { AuthorizationCode } from './authorization-code.entity';
 
+// Not a grant id (those are base64url): the mark a replay leaves when the code's grant is not known yet.
+const REPLAYED_BEFORE_GRANT = '!replayed';
+
 export type NewAuthorizationCode = Omit<AuthorizationCode, 'codeHash' | 'usedAt' | 'grantId'>;
 
 @Injectable()
@@ -30,11 +33,24 @@ export class AuthorizationCodeRepository {
     return (result.affected ?? 0) === 1;
   }
 
-  async grantIdOf(codeHash: string): Promise<string | null> {
-    return (await this.codes.findOneBy({ codeHash }))?.grantId ?? null;
+  /**
+   * Names the grant the code's exchange created; false when a replay came first (grantOfReplayed),
+   * and the grant must then be revoked with the code.
+   */
+  async recordGrant(codeHash: string, grantId: string): Promise<boolean> {
+    const result = await this.codes.update({ codeHash, grantId: IsNull() }, { grantId });
+    return (result.affected ?? 0) === 1;
   }
 
-  async recordGrant(codeHash: string, grantId: string): Promise<void> {
-    await this.codes.update({ codeHash }, { grantId });
+  /**
+   * For a replay of a used code: the grant its exchange created, to revoke. When that exchange has
+   * not recorded its grant yet, null — after a mark in its place that makes its recordGrant fail,
+   * so the exchange revokes the grant itself: whichever of the two writes grant_id first, the grant
+   * ends (issue 4). The mark never leaves this repository.
+   */
+  async grantOfReplayed(codeHash: string): Promise<string | null> {
+    await this.codes.update({ codeHash, grantId: IsNull() }, { grantId: REPLAYED_BEFORE_GRANT });
+    const grantId = (await this.codes.findOneBy({ codeHash }))?.grantId ?? null;
+    return grantId === REPLAYED_BEFORE_GRANT ? null : grantId;
   }
 }

@@ -20,6 +20,7 @@ export class RefreshToken {
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMillis })
   createdAt!: number;
 
+  @Index('idx_refresh_expires_at')
   @Column({ name: 'expires_at', type: 'bigint', transformer: epochMillis })
   expiresAt!: number;
 

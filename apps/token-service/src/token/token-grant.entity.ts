@@ -12,6 +12,8 @@ export class TokenGrant {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id!: string;
 
+  // Deleting a client revokes its grants; the admin API lists a client's sessions (admin/).
+  @Index('idx_grants_client')
   @Column({ name: 'client_id', type: 'varchar', length: 64 })
   clientId!: string;
 

@@ -23,9 +23,18 @@ export class TokenGrantRepository {
     return this.grants.findOneBy({ id, revokedAt: IsNull() });
   }
 
+  async isActive(id: string): Promise<boolean> {
+    return (await this.grants.countBy({ id, revokedAt: IsNull() })) > 0;
+  }
+
   /** Grants obtained through one SSO session and not yet revoked (logout ends them). */
-  async activeIdsOfSession(sessionId: string): Promise<string[]> {
-    const rows = await this.grants.find({ select: { id: true }, where: { sessionId, revokedAt: IsNull() } });
+  activeIdsOfSession(sessionId: string): Promise<string[]> {
+    return this.activeIdsOf({ sessionId });
+  }
+
+  /** Grants not yet revoked of one session, client or person (the admin API revokes the last two). */
+  async activeIdsOf(owner: { sessionId: string } | { clientId: string } | { subject: string }): Promise<string[]> {
+    const rows = await this.grants.find({ select: { id: true }, where: { ...owner, revokedAt: IsNull() } });
     return rows.map((row) => row.id);
   }
 

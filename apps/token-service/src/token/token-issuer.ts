@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { ADMIN_ROLE } from '@tessera/contracts';
 import { decodeProtectedHeader, JWTPayload } from 'jose';
-import { createHash } from 'node:crypto';
-import { claimsForScope } from '../claims/claims.rule';
+import { createHash, randomUUID } from 'node:crypto';
+import { accessTokenAudience, claimsForScope, rolesOf } from '../claims/claims.rule';
 import { joinScope } from '../authorize/scope.rule';
 import { Client } from '../clients/client.entity';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
-import { newOpaqueToken } from '../crypto/opaque-token';
 import { SigningKeys } from '../keys/signing-keys.service';
 import { StatusLists } from '../status-list/status-lists.service';
 import { RefreshTokenRepository } from './refresh-token.repository';
@@ -22,6 +22,12 @@ export interface TokenResponse {
 }
 
 export const ACCESS_TOKEN_TYP = 'at+jwt';
+
+/**
+ * RFC 7519 §4.1.7: a value no other token gets. randomUUID (122 random bits) draws from a buffered
+ * pool, where a randomBytes call per token went into OpenSSL's generator every time (issue 5).
+ */
+const newJti = randomUUID;
 export const ID_TOKEN_TYP = 'JWT';
 
 /** Mints the tokens of a response; decides nothing about whether they may be issued. */
@@ -43,12 +49,12 @@ export class TokenIssuer {
     const accessToken = await this.signAccessToken({
       iss: this.config.issuer,
       sub: grant.subject,
-      aud: client.clientId,
+      ...accessTokenAudience(scope, client.clientId, this.config.issuer, rolesOf(grant.claims)),
       client_id: client.clientId,
       scope: joinScope(scope),
       auth_time: Math.floor(grant.authTime / 1000),
       gid: grant.id,
-      jti: newOpaqueToken(16),
+      jti: newJti(),
       iat: now,
       exp: now + this.config.ttl.accessToken,
     }, grant.id, options.now);
@@ -86,10 +92,11 @@ export class TokenIssuer {
     const accessToken = await this.signAccessToken({
       iss: this.config.issuer,
       sub: client.clientId,
-      aud: client.clientId,
+      // A client allowed tessera:admin is an admin service client by the operator's decision.
+      ...accessTokenAudience(scope, client.clientId, this.config.issuer, [ADMIN_ROLE]),
       client_id: client.clientId,
       scope: joinScope(scope),
-      jti: newOpaqueToken(16),
+      jti: newJti(),
       iat: now,
       exp: now + this.config.ttl.accessToken,
     }, null, nowMs);
@@ -99,12 +106,12 @@ export class TokenIssuer {
   /**
    * Every access token gets its own entry in a Token Status List, so revoking it reaches verifiers
    * that never call back (draft-ietf-oauth-status-list §6.1). The entry is recorded before the token
-   * leaves: a revocation can always find it.
+   * leaves: a revocation can always find it (and one that came meanwhile has ended it: StatusLists.record).
    */
   private async signAccessToken(claims: JWTPayload & { exp: number }, grantId: string | null, nowMs: number): Promise<string> {
     const reference = await this.statusLists.allocate(nowMs);
     const token = await this.keys.sign({ ...claims, status: { status_list: { idx: reference.idx, uri: reference.uri } } }, ACCESS_TOKEN_TYP);
-    await this.statusLists.record(reference, { grantId, kid: decodeProtectedHeader(token).kid as string, expiresAt: claims.exp * 1000 });
+    await this.statusLists.record(reference, { grantId, kid: decodeProtectedHeader(token).kid as string, expiresAt: claims.exp * 1000 }, nowMs);
     return token;
   }
 }

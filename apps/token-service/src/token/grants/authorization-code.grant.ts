@@ -3,6 +3,8 @@ import { InvalidGrant } from '@tessera/contracts';
 import { requiredParam, singleParam } from '../../authorize/params';
 import { checkCodeVerifier } from '../../authorize/pkce.rule';
 import { splitScope } from '../../authorize/scope.rule';
+import { AuditLog } from '../../audit/audit-log';
+import { replayDetectedEvent } from '../../audit/token-events';
 import { Client } from '../../clients/client.entity';
 import { StatusLists } from '../../status-list/status-lists.service';
 import { AuthorizationCode } from '../authorization-code.entity';
@@ -18,6 +20,7 @@ export class AuthorizationCodeGrant {
     private readonly grants: TokenGrantRepository,
     private readonly issuer: TokenIssuer,
     private readonly statusLists: StatusLists,
+    private readonly audit: AuditLog,
   ) {}
 
   async exchange(client: Client, params: Record<string, unknown>, now: number): Promise<TokenResponse> {
@@ -27,12 +30,12 @@ export class AuthorizationCodeGrant {
 
     const stored = await this.codes.findByCode(code);
     if (!stored) throw new InvalidGrant('the authorization code is invalid');
-    if (stored.usedAt !== null) return this.refuseReplay(stored, now);
+    if (stored.usedAt !== null) return this.refuseReplay(stored, client, now);
     if (stored.expiresAt <= now) throw new InvalidGrant('the authorization code has expired');
     if (stored.clientId !== client.clientId) throw new InvalidGrant('the authorization code was issued to another client');
     if (stored.redirectUri !== redirectUri) throw new InvalidGrant('redirect_uri differs from the authorization request');
     checkCodeVerifier(verifier, stored.codeChallenge);
-    if (!(await this.codes.consume(stored.codeHash, now))) return this.refuseReplay(stored, now);
+    if (!(await this.codes.consume(stored.codeHash, now))) return this.refuseReplay(stored, client, now);
 
     const grant = await this.grants.create({
       clientId: client.clientId,
@@ -44,15 +47,18 @@ export class AuthorizationCodeGrant {
       sessionId: stored.sessionId,
       createdAt: now,
     });
-    await this.codes.recordGrant(stored.codeHash, grant.id);
+    // A replay between consume and here found no grant to revoke and left a mark instead: this grant
+    // ends now, and what it issues is revoked on arrival, as if it had been issued a moment sooner.
+    if (!(await this.codes.recordGrant(stored.codeHash, grant.id))) await this.statusLists.revokeGrant(grant.id, now);
     return this.issuer.forGrant(grant, client, splitScope(stored.scope), { nonce: stored.nonce, now });
   }
 
   /** A code used twice may have been stolen: revoke what it already bought (RFC 6749 §4.1.2). */
-  private async refuseReplay(stored: AuthorizationCode, now: number): Promise<never> {
+  private async refuseReplay(stored: AuthorizationCode, client: Client, now: number): Promise<never> {
     // Read again: the exchange that won a race may have recorded its grant since we loaded the row.
-    const grantId = stored.grantId ?? (await this.codes.grantIdOf(stored.codeHash));
+    const grantId = await this.codes.grantOfReplayed(stored.codeHash);
     if (grantId) await this.statusLists.revokeGrant(grantId, now);
+    this.audit.record(replayDetectedEvent('code.replay_detected', client.clientId, grantId ?? null, stored));
     throw new InvalidGrant('the authorization code was already used');
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidScope, UnauthorizedClient } from '@tessera/contracts';
+import { UnauthorizedClient } from '@tessera/contracts';
 import { singleParam } from '../../authorize/params';
+import { allowedScopes, clientCredentialsScope } from '../../authorize/scope.rule';
 import { Client } from '../../clients/client.entity';
 import { TokenIssuer, TokenResponse } from '../token-issuer';
 
@@ -12,9 +13,7 @@ export class ClientCredentialsGrant {
   async exchange(client: Client, params: Record<string, unknown>, now: number): Promise<TokenResponse> {
     // RFC 6749 §4.4: only confidential clients.
     if (client.tokenEndpointAuthMethod === 'none') throw new UnauthorizedClient('public clients cannot use client_credentials');
-    // The OpenID scopes describe a person; a client alone has none of them, and no API scopes exist yet.
-    const scope = singleParam(params, 'scope');
-    if (scope !== undefined && scope.trim() !== '') throw new InvalidScope('no scope can be granted to a client acting for itself');
-    return this.issuer.forClient(client, [], now);
+    const scope = clientCredentialsScope(singleParam(params, 'scope'), allowedScopes(client.scope));
+    return this.issuer.forClient(client, scope, now);
   }
 }
