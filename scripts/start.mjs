@@ -2,11 +2,12 @@
 // `npm start`: runs the built token service and login UI side by side (after `prestart` built them),
 // then the partner demo once the token service answers (it registers its client there); passes
 // their logs through, waits until all three answer, then says where they are and what to do next.
+// Outside production it also gives the console an administrator (see devAdmin below).
 // SIGTERM/SIGINT stop them all; if one exits on its own, the others are stopped and this exits non-zero.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,12 +38,49 @@ for (const app of APPS) {
   }
 }
 
+const admin = devAdmin();
 let stopping = false;
 let exitCode = 0;
 const children = [];
 
-function start(app) {
-  const child = spawn(process.execPath, [join(root, app.main)], { cwd: root, env, stdio: 'inherit' });
+/**
+ * Outside production, when the operator names no administrator (ADMIN_USERNAME, ADMIN_PASSWORD), the
+ * console gets one: `admin` with a random password kept in DATA_DIR/dev-admin.json (0600), made once
+ * and reused, given to the login UI only, which creates the account when its user directory is empty
+ * (users/admin-bootstrap.ts). The banner names the file, never the password.
+ */
+function devAdmin() {
+  if (env.NODE_ENV === 'production' || env.ADMIN_USERNAME?.trim() || env.ADMIN_PASSWORD) return undefined;
+  // The apps resolve DATA_DIR against their working directory, which is `root`.
+  const file = resolve(root, env.DATA_DIR?.trim() || './data', 'dev-admin.json');
+  const shown = relative(process.cwd(), file);
+  const where = shown.startsWith('..') || isAbsolute(shown) ? file : shown;
+  if (!existsSync(file)) {
+    // Long enough for any PASSWORD_MIN_LENGTH (at most 64), and 32 characters at least.
+    const length = Math.min(64, Math.max(32, Number.parseInt(env.PASSWORD_MIN_LENGTH ?? '', 10) || 0));
+    const password = randomBytes(48).toString('base64url').slice(0, length);
+    mkdirSync(dirname(file), { recursive: true });
+    try {
+      writeFileSync(file, `${JSON.stringify({ username: 'admin', password }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err; // another start made it a moment ago: use theirs
+    }
+  }
+  let stored;
+  try {
+    stored = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    stored = undefined;
+  }
+  if (typeof stored?.username !== 'string' || typeof stored?.password !== 'string') {
+    console.error(`start: ${where} is not the {"username","password"} that npm start writes; delete it to make a new one.`);
+    process.exit(1);
+  }
+  return { username: stored.username, password: stored.password, file: where };
+}
+
+function start(app, appEnv = env) {
+  const child = spawn(process.execPath, [join(root, app.main)], { cwd: root, env: appEnv, stdio: 'inherit' });
   const entry = { ...app, child, exited: false };
   children.push(entry);
   child.on('exit', (code, signal) => {
@@ -68,7 +106,7 @@ function exitWhenAllStopped() {
 }
 
 start(TOKEN_SERVICE);
-start(LOGIN_UI);
+start(LOGIN_UI, admin ? { ...env, ADMIN_USERNAME: admin.username, ADMIN_PASSWORD: admin.password } : env);
 
 function stopAll(signal) {
   if (stopping) return;
@@ -143,6 +181,9 @@ function banner() {
     `  Discovery                ${issuer}/.well-known/openid-configuration`,
     `  Login UI                 ${loginUiUrl}`,
     `  Partner demo             ${partnerDemoUrl}`,
+    `  Admin console            ${loginUiUrl}/admin — ${admin
+      ? `sign in as ${admin.username} with the password in ${admin.file}`
+      : 'sign in as a person with the admin role (users:create … --role admin)'}`,
     `  Database                 ${describeDatabase(env.DATABASE_URL)}`,
     '',
     'Create a user:',

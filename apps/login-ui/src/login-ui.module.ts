@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AdminModule } from './admin/admin.module';
+import { ConsoleModule } from './console/console.module';
 import { AuditTrail } from './audit/audit-trail';
 import { SignInAudit } from './audit/sign-in-audit';
 import { LOGIN_UI_CONFIG, LoginUiConfig } from './config/login-ui.config';
@@ -27,7 +28,7 @@ export class LoginUiModule {
     return {
       module: LoginUiModule,
       global: true,
-      imports: [DatabaseModule, UsersModule, PassportModule.register({ session: false }), AdminModule],
+      imports: [DatabaseModule, UsersModule, PassportModule.register({ session: false }), AdminModule, ConsoleModule],
       controllers: [PagesController, LoginController, ConsentController, LogoutController, HealthController],
       providers: [
         { provide: LOGIN_UI_CONFIG, useValue: config },

@@ -54,6 +54,10 @@ import { AdminSessionsController } from './admin/sessions/admin-sessions.control
 import { SessionDirectory } from './admin/sessions/session-directory.repository';
 import { SessionRevocation } from './admin/sessions/session-revocation.service';
 import { SubjectRevocationController } from './admin/sessions/subject-revocation.controller';
+import { ConsoleClient } from './admin/console-client';
+import { AdminStatsController } from './admin/stats/admin-stats.controller';
+import { AdminStatsService } from './admin/stats/admin-stats.service';
+import { StatsRepository } from './admin/stats/stats.repository';
 import { InitialAccessTokenRepository } from './registration/initial-access-token.repository';
 import { InitialAccessTokens } from './registration/initial-access-tokens.service';
 
@@ -77,6 +81,8 @@ export class TokenServiceModule {
         // admin API (internal listener) and the login UI's subject revocation
         AdminClientsController, AdminInitialAccessTokensController, AdminKeysController, AdminSessionsController,
         AdminAuditEventsController, SubjectRevocationController,
+        // the console dashboard's figures
+        AdminStatsController,
         // probes
         HealthController,
       ],
@@ -103,6 +109,9 @@ export class TokenServiceModule {
         InitialAccessTokenRepository, InitialAccessTokens,
         AdminAuthGuard, AdminClients, AdminInitialAccessTokens, AdminKeys, KeyRevocation, AdminSessions, SessionDirectory,
         SessionRevocation,
+        // the admin console's own OIDC client, ensured at start-up
+        ConsoleClient,
+        AdminStatsService, StatsRepository,
       ],
       exports: [TOKEN_SERVICE_CONFIG],
     };

@@ -16,5 +16,7 @@ export type {
   AdminKeyRevocation, AdminSession, SubjectRevocation,
 } from './admin-api';
 export type { AdminUser, AdminUserWithPassword } from './admin-api';
+export { CONSOLE_CLIENT_ID, CONSOLE_CLIENT_NAME, CONSOLE_SCOPE, consoleClientSecret, consoleUris } from './console-client';
+export type { AdminStats } from './admin-stats';
 export { AUDIT_EVENT_TYPES, AUDIT_EVENTS_PER_REQUEST } from './audit';
 export type { AuditEventType, AuditEventInput, AuditEventSubmission, AuditEvent } from './audit';
