@@ -26,10 +26,10 @@ export async function seedGrowth(databaseUrl, counts, { onProgress = () => {} } 
     const clientIds = Array.from({ length: counts.clients }, () => id(16));
     seconds.clients = await insertAll(connections, 'clients',
       ['client_id', 'client_secret_hash', 'client_name', 'client_uri', 'redirect_uris', 'post_logout_redirect_uris',
-        'grant_types', 'response_types', 'token_endpoint_auth_method', 'first_party', 'created_at'],
+        'grant_types', 'response_types', 'token_endpoint_auth_method', 'first_party', 'backchannel_logout_session_required', 'created_at'],
       counts.clients,
       (i) => [clientIds[i], id(32), `Seeded partner ${i}`, `https://p${i}.seed.example`, JSON.stringify([`https://p${i}.seed.example/callback`]),
-        '[]', '["authorization_code","refresh_token"]', '["code"]', 'client_secret_basic', 0, now - i],
+        '[]', '["authorization_code","refresh_token"]', '["code"]', 'client_secret_basic', 0, 0, now - i],
       onProgress);
 
     // One real argon2id hash (the login UI's parameters) shared by every seeded account: the rows
