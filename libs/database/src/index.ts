@@ -3,6 +3,7 @@ export type { DatabaseTarget } from './database-url';
 export { createDataSource } from './data-source.factory';
 export type { DataSourceSpec } from './data-source.factory';
 export { runMigrationsExclusively, pendingSchemaChanges } from './migrate';
+export { MultiRowInsert } from './multi-row-insert';
 export { withNamedLock } from './named-lock';
 export type { NamedLockOutcome } from './named-lock';
 export { openMigratedDataSource } from './open-data-source';

@@ -1,4 +1,5 @@
 import { AuditEventType } from '@tessera/contracts';
+import { MultiRowInsert } from '@tessera/database';
 import { DataSource, Repository } from 'typeorm';
 import type { AuditCursor } from './audit-cursor';
 import { AuditEventRow } from './audit-event.entity';
@@ -22,14 +23,20 @@ const HOUR_MS = 3_600_000;
  */
 export class AuditEventRepository {
   private readonly events: Repository<AuditEventRow>;
+  private readonly appendInsert: MultiRowInsert;
 
   constructor(dataSource: DataSource) {
     this.events = dataSource.getRepository(AuditEventRow);
+    this.appendInsert = new MultiRowInsert(dataSource, 'audit_events',
+      ['id', 'at', 'type', 'actor', 'subject', 'client_id', 'session_id', 'ip', 'reason', 'details']);
   }
 
-  /** One multi-row INSERT. */
+  /**
+   * One multi-row INSERT, prepared once per batch size: it runs behind every token response, and
+   * TypeORM's insert of a hundred entities cost about a tenth of the token endpoint's main thread.
+   */
   async append(rows: AuditEventRow[]): Promise<void> {
-    await this.events.insert(rows);
+    await this.appendInsert.insert(rows.map((r) => [r.id, r.at, r.type, r.actor, r.subject, r.clientId, r.sessionId, r.ip, r.reason, r.details]));
   }
 
   /**

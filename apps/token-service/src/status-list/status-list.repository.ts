@@ -1,3 +1,4 @@
+import { MultiRowInsert } from '@tessera/database';
 import { DataSource, In, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { newOpaqueToken } from '../crypto/opaque-token';
 import { StatusList } from './status-list.entity';
@@ -30,11 +31,12 @@ export class StatusListRepository {
   private readonly lists: Repository<StatusList>;
   private readonly statuses: Repository<TokenStatus>;
   // One prepared INSERT per batch size (at most the group commit's batch bound of them).
-  private readonly insertStatements = new Map<number, BetterSqlite3Statement>();
+  private readonly statusInsert: MultiRowInsert;
 
   constructor(private readonly dataSource: DataSource) {
     this.lists = dataSource.getRepository(StatusList);
     this.statuses = dataSource.getRepository(TokenStatus);
+    this.statusInsert = new MultiRowInsert(dataSource, 'token_statuses', ['list_id', 'idx', 'grant_id', 'kid', 'expires_at', 'revoked_at']);
   }
 
   /**
@@ -77,18 +79,10 @@ export class StatusListRepository {
 
   /**
    * The rows of newly issued access tokens, in one multi-row INSERT (a group commit: StatusLists
-   * batches concurrent token responses). Over SQLite it runs a cached prepared statement on the
-   * driver, synchronously like reserveImmediate; over MySQL one parameterised query.
+   * batches concurrent token responses); libs/database MultiRowInsert prepares it once per size.
    */
   async recordAll(rows: NewTokenStatus[]): Promise<void> {
-    if (rows.length === 0) return;
-    const params: unknown[] = [];
-    for (const row of rows) params.push(row.listId, row.idx, row.grantId, row.kid, row.expiresAt);
-    if (this.dataSource.options.type === 'better-sqlite3') {
-      this.insertStatement(rows.length).run(...params);
-    } else {
-      await this.dataSource.query(insertStatusesSql(rows.length), params);
-    }
+    await this.statusInsert.insert(rows.map((row) => [row.listId, row.idx, row.grantId, row.kid, row.expiresAt, null]));
   }
 
   /** Every access token of these grants. */
@@ -119,15 +113,6 @@ export class StatusListRepository {
     await this.statuses.delete({ listId: In(ids) });
     await this.lists.delete({ id: In(ids), maxExpiresAt: LessThan(now) });
     return ids.length;
-  }
-
-  private insertStatement(rowCount: number): BetterSqlite3Statement {
-    let statement = this.insertStatements.get(rowCount);
-    if (!statement) {
-      statement = this.sqlite().prepare(insertStatusesSql(rowCount));
-      this.insertStatements.set(rowCount, statement);
-    }
-    return statement;
   }
 
   private sqlite(): BetterSqlite3Connection {
@@ -168,11 +153,6 @@ export class StatusListRepository {
 
 /** An access token's row as issued: not revoked. */
 export type NewTokenStatus = Omit<TokenStatus, 'revokedAt'>;
-
-/** One INSERT of `rowCount` token rows, with `?` placeholders in the column order of recordAll. */
-function insertStatusesSql(rowCount: number): string {
-  return `INSERT INTO token_statuses (list_id, idx, grant_id, kid, expires_at, revoked_at) VALUES ${new Array<string>(rowCount).fill('(?, ?, ?, ?, ?, NULL)').join(', ')}`;
-}
 
 /** The part of better-sqlite3's Database used above. */
 interface BetterSqlite3Statement {
